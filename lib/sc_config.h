@@ -1,0 +1,106 @@
+/* sc_config.h - table-driven configuration (style.md rule 19, design.md 8).
+ *
+ * One table (SC_CONFIG_TABLE) declares every setting: name, type, default,
+ * bounds, whether it is required, and its documentation. It drives parsing,
+ * validation, `sc-admin config-keys`, and the configuration table in the docs.
+ *
+ * Sources, strongest first: the environment, the KEY=VALUE file named by
+ * SC_CONFIG, the default. KEY_FILE reads the value of KEY from a file (for
+ * secrets). sc_config_load() validates everything and, on the first problem,
+ * returns -1 with a one-line message that starts with the key's name.
+ * Values live for the life of the process. Not thread-safe (load once at start). */
+#ifndef SC_CONFIG_H
+#define SC_CONFIG_H
+
+#include "sc_buf.h"
+
+typedef enum {
+	SC_CT_STR,      /* text, min..max bytes */
+	SC_CT_SECRET,   /* text, min..max bytes, never printed */
+	SC_CT_INT,      /* integer, min..max */
+	SC_CT_BOOL,     /* true/false/1/0/yes/no/on/off */
+	SC_CT_ENUM,     /* one of the comma list in choices */
+	SC_CT_ORIGINS,  /* comma list of scheme://host[:port] */
+	SC_CT_IPLIST,   /* comma list of IPv4/IPv6 addresses */
+	SC_CT_URL       /* http(s)://... */
+} sc_config_type;
+
+/* X(name, type, default, min, max, choices, required, doc) */
+#define SC_CONFIG_TABLE(X) \
+	X(JWT_SECRET, SC_CT_SECRET, NULL, 32, 4096, NULL, 1, \
+	  "HMAC-SHA256 key for access tokens, at least 32 bytes. Use JWT_SECRET_FILE to keep it in a file.") \
+	X(JWT_SECRET_PREVIOUS, SC_CT_SECRET, "", 0, 4096, NULL, 0, \
+	  "The previous key during a rotation: tokens signed with it still verify. Empty or at least 32 bytes.") \
+	X(JWT_ISSUER, SC_CT_STR, "secureconnect", 1, 255, NULL, 0, \
+	  "The iss claim of issued access tokens.") \
+	X(JWT_ACCESS_TTL_SECONDS, SC_CT_INT, "900", 60, 86400, NULL, 0, \
+	  "Lifetime of an access token.") \
+	X(DB_HOST, SC_CT_STR, "127.0.0.1", 1, 255, NULL, 0, \
+	  "PostgreSQL host name, address, or unix socket directory.") \
+	X(DB_PORT, SC_CT_INT, "5432", 1, 65535, NULL, 0, "PostgreSQL port.") \
+	X(DB_USER, SC_CT_STR, "secureconnect", 1, 63, NULL, 0, "PostgreSQL role.") \
+	X(DB_PASSWORD, SC_CT_SECRET, "", 0, 1024, NULL, 0, \
+	  "PostgreSQL password (or DB_PASSWORD_FILE).") \
+	X(DB_NAME, SC_CT_STR, "secureconnect", 1, 63, NULL, 0, "PostgreSQL database.") \
+	X(DB_SSL_MODE, SC_CT_ENUM, "prefer", 0, 0, \
+	  "disable,allow,prefer,require,verify-ca,verify-full", 0, "libpq sslmode.") \
+	X(DB_STATEMENT_TIMEOUT_MS, SC_CT_INT, "5000", 100, 600000, NULL, 0, \
+	  "statement_timeout of every connection, in milliseconds.") \
+	X(DB_CONNECT_TIMEOUT_S, SC_CT_INT, "5", 1, 60, NULL, 0, \
+	  "connect_timeout for PostgreSQL, in seconds.") \
+	X(DB_PREPARED_STATEMENTS, SC_CT_BOOL, "false", 0, 0, NULL, 0, \
+	  "Use named prepared statements. Leave off behind PgBouncer in transaction mode.") \
+	X(REDIS_HOST, SC_CT_STR, "127.0.0.1", 1, 255, NULL, 0, "Redis host.") \
+	X(REDIS_PORT, SC_CT_INT, "6379", 1, 65535, NULL, 0, "Redis port.") \
+	X(REDIS_PASSWORD, SC_CT_SECRET, "", 0, 1024, NULL, 0, \
+	  "Redis AUTH password (or REDIS_PASSWORD_FILE).") \
+	X(REDIS_DB, SC_CT_INT, "0", 0, 15, NULL, 0, "Redis database number.") \
+	X(REDIS_TIMEOUT_MS, SC_CT_INT, "1000", 50, 60000, NULL, 0, \
+	  "Redis connect and command timeout, in milliseconds.") \
+	X(CORS_ALLOWED_ORIGINS, SC_CT_ORIGINS, \
+	  "http://localhost:3000,http://localhost:8080,http://127.0.0.1:3000,http://127.0.0.1:8080", \
+	  0, 0, NULL, 0, "Browser origins allowed by CORS and by the relay (exact match).") \
+	X(TRUSTED_PROXIES, SC_CT_IPLIST, "", 0, 0, NULL, 0, \
+	  "Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed.") \
+	X(APP_URL, SC_CT_URL, "http://127.0.0.1:8080", 0, 0, NULL, 0, \
+	  "Public base URL of the API, used in links and signed URLs.") \
+	X(HSTS_MAX_AGE, SC_CT_INT, "31536000", 0, 63072000, NULL, 0, \
+	  "max-age of Strict-Transport-Security, sent only on HTTPS requests; 0 turns it off.") \
+	X(LOG_LEVEL, SC_CT_ENUM, "info", 0, 0, "debug,info,warn,error", 0, \
+	  "Lowest level written to the log.")
+
+typedef enum {
+#define SC_CONFIG_ENUM(name, ...) SC_CFG_##name,
+	SC_CONFIG_TABLE(SC_CONFIG_ENUM)
+#undef SC_CONFIG_ENUM
+	SC_CFG__COUNT
+} sc_config_key;
+
+typedef struct sc_config_def {
+	const char     *name;
+	sc_config_type  type;
+	const char     *def;
+	long long       min, max;
+	const char     *choices;
+	int             required;
+	const char     *doc;
+} sc_config_def;
+
+/* Load and validate. 0 ok; -1 with *err (static buffer) = "KEY: reason".
+ * environ is read through getenv(); the file named by SC_CONFIG, if set. */
+int  sc_config_load(const char **err);
+/* Forget everything loaded (tests). */
+void sc_config_reset(void);
+
+const sc_config_def *sc_config_defs(size_t *count);
+
+const char *sc_config_str(sc_config_key k);      /* never NULL after load */
+sc_str      sc_config_secret(sc_config_key k);
+long long   sc_config_int(sc_config_key k);
+int         sc_config_bool(sc_config_key k);
+/* The i-th entry of a list value (ORIGINS, IPLIST); NULL past the end. */
+const char *sc_config_list(sc_config_key k, size_t i);
+/* 1 when s[0..n) equals an entry of the list (exact, byte-wise). */
+int         sc_config_list_has(sc_config_key k, const char *s, size_t n);
+
+#endif

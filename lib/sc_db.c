@@ -1,0 +1,176 @@
+/* sc_db.c - lazy libpq connection with one reconnect. */
+#include "sc_db.h"
+#include "sc_alloc.h"
+#include "sc_config.h"
+#include "sc_log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sc_db {
+	PGconn *conn;
+	char    port[8];
+	char    timeout[16];
+	char    options[64];
+};
+
+sc_db *sc_db_new(void)
+{
+	sc_db *db = sc_xcalloc(1, sizeof(*db));
+	snprintf(db->port, sizeof(db->port), "%lld", sc_config_int(SC_CFG_DB_PORT));
+	snprintf(db->timeout, sizeof(db->timeout), "%lld", sc_config_int(SC_CFG_DB_CONNECT_TIMEOUT_S));
+	snprintf(db->options, sizeof(db->options), "-c statement_timeout=%lld",
+	    sc_config_int(SC_CFG_DB_STATEMENT_TIMEOUT_MS));
+	return db;
+}
+
+void sc_db_close(sc_db *db)
+{
+	if (db != NULL && db->conn != NULL) {
+		PQfinish(db->conn);
+		db->conn = NULL;
+	}
+}
+
+void sc_db_free(sc_db *db)
+{
+	if (db == NULL)
+		return;
+	sc_db_close(db);
+	free(db);
+}
+
+static void err_from_conn(sc_db *db, sc_db_err *err, const char *what)
+{
+	const char *m = db->conn ? PQerrorMessage(db->conn) : "no connection";
+	size_t n;
+	err->unavailable = 1;
+	err->sqlstate[0] = '\0';
+	snprintf(err->msg, sizeof(err->msg), "%s: %s", what, m);
+	n = strlen(err->msg);
+	while (n > 0 && (err->msg[n - 1] == '\n' || err->msg[n - 1] == ' '))
+		err->msg[--n] = '\0';
+}
+
+static int connect_db(sc_db *db, sc_db_err *err)
+{
+	const char *keys[] = { "host", "port", "user", "password", "dbname", "sslmode",
+	    "connect_timeout", "application_name", "options", NULL };
+	const char *vals[] = { sc_config_str(SC_CFG_DB_HOST), db->port,
+	    sc_config_str(SC_CFG_DB_USER), sc_config_secret(SC_CFG_DB_PASSWORD).ptr,
+	    sc_config_str(SC_CFG_DB_NAME), sc_config_str(SC_CFG_DB_SSL_MODE), db->timeout,
+	    "secureconnect", db->options, NULL };
+
+	sc_db_close(db);
+	if (vals[3] != NULL && vals[3][0] == '\0')
+		vals[3] = NULL;
+	db->conn = PQconnectdbParams(keys, vals, 0);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		err_from_conn(db, err, "connect");
+		sc_db_close(db);
+		return -1;
+	}
+	return 0;
+}
+
+PGconn *sc_db_conn(sc_db *db, sc_db_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		return db->conn;
+	if (connect_db(db, err) < 0)
+		return NULL;
+	return db->conn;
+}
+
+static void clear_result(void *p)
+{
+	PQclear(p);
+}
+
+/* Classify a failed result: a broken connection, or an SQL error. */
+static int result_error(sc_db *db, PGresult *res, sc_db_err *err)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *m = res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn);
+	size_t n;
+
+	err->unavailable = db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK ||
+	    res == NULL;
+	/* Class 08 (connection exception), 57P01-03 (admin shutdown, crash,
+	 * cannot connect now), 53 (insufficient resources): unavailable. */
+	if (state != NULL && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0 ||
+	    strncmp(state, "53", 2) == 0))
+		err->unavailable = 1;
+	snprintf(err->sqlstate, sizeof(err->sqlstate), "%s", state ? state : "");
+	snprintf(err->msg, sizeof(err->msg), "%s", m ? m : "unknown error");
+	n = strlen(err->msg);
+	while (n > 0 && (err->msg[n - 1] == '\n' || err->msg[n - 1] == ' '))
+		err->msg[--n] = '\0';
+	return -1;
+}
+
+int sc_db_exec(sc_db *db, sc_arena *a, const char *sql, int nparams,
+    const char *const *params, unsigned flags, PGresult **out, sc_db_err *err)
+{
+	int attempt;
+
+	if (out)
+		*out = NULL;
+	for (attempt = 0; attempt < 2; attempt++) {
+		PGresult *res;
+		ExecStatusType st;
+
+		if (sc_db_conn(db, err) == NULL)
+			return -1;
+		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+		st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+			if (out) {
+				sc_arena_defer(a, clear_result, res);
+				*out = res;
+			} else {
+				PQclear(res);
+			}
+			return 0;
+		}
+		result_error(db, res, err);
+		PQclear(res);
+		if (!err->unavailable)
+			return -1;
+		/* The connection broke. Drop it; retry once only when allowed. */
+		sc_db_close(db);
+		if (!(flags & SC_DB_RETRY))
+			return -1;
+	}
+	return -1;
+}
+
+int sc_db_exec_script(sc_db *db, const char *sql, sc_db_err *err)
+{
+	PGresult *res;
+	ExecStatusType st;
+
+	if (sc_db_conn(db, err) == NULL)
+		return -1;
+	res = PQexec(db->conn, sql);
+	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
+		PQclear(res);
+		return 0;
+	}
+	result_error(db, res, err);
+	PQclear(res);
+	return -1;
+}
+
+int sc_db_ping(sc_db *db, sc_db_err *err)
+{
+	sc_arena a;
+	int rc;
+	sc_arena_init(&a);
+	rc = sc_db_exec(db, &a, "SELECT 1", 0, NULL, SC_DB_RETRY, NULL, err);
+	sc_arena_cleanup(&a);
+	return rc;
+}

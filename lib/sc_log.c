@@ -1,0 +1,92 @@
+/* sc_log.c - JSON lines on stderr. */
+#include "sc_log.h"
+#include "sc_buf.h"
+#include "sc_limits.h"
+#include "sc_time.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *log_prog = "secureconnect";
+static int log_fd = 2;
+static sc_log_level log_level = SC_LOG_INFO;
+static const char *log_rid;
+
+static const char *names[] = { "debug", "info", "warn", "error" };
+
+void sc_log_init(const char *prog, int fd)
+{
+	log_prog = prog ? prog : "secureconnect";
+	log_fd = fd;
+}
+
+int sc_log_level_parse(const char *s, sc_log_level *out)
+{
+	int i;
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (sc_log_level)i;
+			return 0;
+		}
+	return -1;
+}
+
+void sc_log_set_level(sc_log_level lvl)
+{
+	log_level = lvl;
+}
+
+void sc_log_set_request_id(const char *rid)
+{
+	log_rid = rid;
+}
+
+void sc_log(sc_log_level lvl, const char *msg, const char *extra_fmt, ...)
+{
+	char stack[SC_LIMIT_LOG_LINE];
+	char ts[SC_TIME_RFC3339_LEN];
+	sc_buf b;
+	size_t off;
+
+	if (lvl < log_level)
+		return;
+	/* A capped heap buffer keeps the code simple; the line is cut at the cap. */
+	sc_buf_init(&b, SC_LIMIT_LOG_LINE - 2);
+	sc_buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"%s\",\"prog\":",
+	    sc_time_now_rfc3339(ts), names[lvl]);
+	sc_buf_json_str(&b, log_prog, strlen(log_prog));
+	sc_buf_printf(&b, ",\"pid\":%ld", (long)getpid());
+	if (log_rid != NULL) {
+		sc_buf_puts(&b, ",\"request_id\":");
+		sc_buf_json_str(&b, log_rid, strlen(log_rid));
+	}
+	sc_buf_puts(&b, ",\"msg\":");
+	sc_buf_json_str(&b, msg, strlen(msg));
+	off = b.len;
+	if (extra_fmt != NULL) {
+		va_list ap;
+		sc_buf_putc(&b, ',');
+		va_start(ap, extra_fmt);
+		if (sc_buf_vprintf(&b, extra_fmt, ap) < 0)
+			b.len = off; /* too long: drop the extra fields, keep the line valid */
+		va_end(ap);
+	}
+	if (b.toobig) {
+		/* The message itself was too long: say so instead of a broken line. */
+		b.len = 0;
+		sc_buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"log line too long\"",
+		    ts, names[lvl]);
+	}
+	snprintf(stack, sizeof(stack), "%.*s}\n", (int)b.len, b.ptr ? b.ptr : "");
+	{
+		size_t len = strlen(stack);
+		ssize_t w;
+		do {
+			w = write(log_fd, stack, len);
+		} while (w < 0 && errno == EINTR);
+	}
+	sc_buf_cleanup(&b);
+}

@@ -1,0 +1,45 @@
+/* sc_rand.c - getrandom(2) wrappers. */
+#include "sc_rand.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/random.h>
+
+void sc_rand_bytes(void *buf, size_t n)
+{
+	unsigned char *p = buf;
+	while (n > 0) {
+		ssize_t r = getrandom(p, n, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			abort();
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+}
+
+void sc_hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void sc_rand_hex(char *out, size_t nbytes)
+{
+	unsigned char buf[64];
+	size_t done = 0;
+	while (done < nbytes) {
+		size_t k = nbytes - done > sizeof(buf) ? sizeof(buf) : nbytes - done;
+		sc_rand_bytes(buf, k);
+		sc_hex_encode(buf, k, out + 2 * done);
+		done += k;
+	}
+	out[2 * nbytes] = '\0';
+}

@@ -1,0 +1,137 @@
+/* sc_redis.c - lazy hiredis connection with timeouts and one reconnect. */
+#include "sc_redis.h"
+#include "sc_alloc.h"
+#include "sc_config.h"
+#include "sc_log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+struct sc_redis {
+	redisContext *c;
+	char          err[160];
+};
+
+sc_redis *sc_redis_new(void)
+{
+	return sc_xcalloc(1, sizeof(sc_redis));
+}
+
+void sc_redis_close(sc_redis *r)
+{
+	if (r != NULL && r->c != NULL) {
+		redisFree(r->c);
+		r->c = NULL;
+	}
+}
+
+void sc_redis_free(sc_redis *r)
+{
+	if (r == NULL)
+		return;
+	sc_redis_close(r);
+	free(r);
+}
+
+static int simple(sc_redis *r, int argc, const char **argv, const size_t *lens)
+{
+	redisReply *rep = redisCommandArgv(r->c, argc, argv, lens);
+	int ok = rep != NULL && rep->type != REDIS_REPLY_ERROR;
+	if (!ok)
+		snprintf(r->err, sizeof(r->err), "%s: %s", argv[0],
+		    rep ? rep->str : r->c->errstr);
+	if (rep)
+		freeReplyObject(rep);
+	return ok ? 0 : -1;
+}
+
+static int connect_redis(sc_redis *r)
+{
+	long long ms = sc_config_int(SC_CFG_REDIS_TIMEOUT_MS);
+	struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)((ms % 1000) * 1000) };
+	sc_str pw = sc_config_secret(SC_CFG_REDIS_PASSWORD);
+	long long dbn = sc_config_int(SC_CFG_REDIS_DB);
+
+	sc_redis_close(r);
+	r->c = redisConnectWithTimeout(sc_config_str(SC_CFG_REDIS_HOST),
+	    (int)sc_config_int(SC_CFG_REDIS_PORT), tv);
+	if (r->c == NULL || r->c->err) {
+		snprintf(r->err, sizeof(r->err), "connect: %s", r->c ? r->c->errstr : "no memory");
+		goto fail;
+	}
+	if (redisSetTimeout(r->c, tv) != REDIS_OK) {
+		snprintf(r->err, sizeof(r->err), "set timeout failed");
+		goto fail;
+	}
+	if (pw.len > 0) {
+		const char *argv[] = { "AUTH", pw.ptr };
+		size_t lens[] = { 4, pw.len };
+		if (simple(r, 2, argv, lens) < 0)
+			goto fail;
+	}
+	if (dbn != 0) {
+		char num[8];
+		const char *argv[] = { "SELECT", num };
+		size_t lens[] = { 6, 0 };
+		lens[1] = (size_t)snprintf(num, sizeof(num), "%lld", dbn);
+		if (simple(r, 2, argv, lens) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	sc_redis_close(r);
+	return -1;
+}
+
+int sc_redis_cmd(sc_redis *r, int argc, const char **argv, const size_t *argvlen,
+    redisReply **reply, int *unavailable, const char **errstr)
+{
+	int attempt;
+
+	*reply = NULL;
+	*unavailable = 0;
+	for (attempt = 0; attempt < 2; attempt++) {
+		redisReply *rep;
+		if (r->c == NULL && connect_redis(r) < 0) {
+			*unavailable = 1;
+			*errstr = r->err;
+			return -1;
+		}
+		rep = redisCommandArgv(r->c, argc, argv, argvlen);
+		if (rep == NULL) {
+			snprintf(r->err, sizeof(r->err), "%s: %s", argv[0], r->c->errstr);
+			sc_redis_close(r);
+			continue;
+		}
+		if (rep->type == REDIS_REPLY_ERROR) {
+			snprintf(r->err, sizeof(r->err), "%s", rep->str);
+			freeReplyObject(rep);
+			*errstr = r->err;
+			return -1;
+		}
+		*reply = rep;
+		return 0;
+	}
+	*unavailable = 1;
+	*errstr = r->err;
+	return -1;
+}
+
+int sc_redis_ping(sc_redis *r)
+{
+	const char *argv[] = { "PING" };
+	size_t lens[] = { 4 };
+	redisReply *rep;
+	int unavailable;
+	const char *err;
+
+	if (sc_redis_cmd(r, 1, argv, lens, &rep, &unavailable, &err) < 0) {
+		sc_log(SC_LOG_WARN, "redis ping failed", "\"error\":\"%s\"",
+		    unavailable ? "unavailable" : "error");
+		return -1;
+	}
+	freeReplyObject(rep);
+	return 0;
+}
