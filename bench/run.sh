@@ -1,0 +1,128 @@
+#!/bin/bash
+# bench/run.sh: `make bench`. /health (build/cgi-bin/ops-health.fcgi, libsc) against /hello
+# (build/bench/hello.fcgi, plain libfcgi) under the same lighttpd, same max-procs, with the real
+# config (PostgreSQL and Redis are started although /health touches neither).
+# wrk -t2 -c50 -d10s, alternating hello, health, hello, health; the best run of each counts.
+# Prints req/s and health/hello against the 90% target; writes build/bench/results.txt.
+# Benchmarks are not tests: the exit status is 0 whatever the ratio (non-zero only on errors).
+#
+# Environment: SC_BUILD (default ./build), SC_BENCH_DURATION (default 10s),
+# SC_BENCH_ROUNDS (default 2), SC_MAX_PROCS (default 2).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 1
+export SC_ROOT=$ROOT
+# shellcheck source=scripts/svc.sh
+. "$ROOT/scripts/svc.sh"
+
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+BUILD=$(cd "${SC_BUILD:-$ROOT/build}" 2>/dev/null && pwd) || die "no build folder; run make first"
+HEALTH=$BUILD/cgi-bin/ops-health.fcgi
+HELLO=$BUILD/bench/hello.fcgi
+ADMIN=$BUILD/tools/sc-admin
+for f in "$HEALTH" "$HELLO" "$ADMIN"; do [[ -x $f ]] || die "$f is missing; run make first"; done
+command -v wrk >/dev/null || die "wrk is not installed (scripts/install-deps.sh)"
+DURATION=${SC_BENCH_DURATION:-10s}
+ROUNDS=${SC_BENCH_ROUNDS:-2}
+MAX_PROCS=${SC_MAX_PROCS:-2}
+RESULTS=$BUILD/bench/results.txt
+
+T=$(mktemp -d /tmp/sc-bench.XXXXXX) || die "mktemp failed"
+chmod 0755 "$T"
+# shellcheck disable=SC2317  # invoked by the trap
+teardown() {
+    sc_lighttpd_down "$T/lighttpd"
+    sc_redis_down "$T/redis"
+    sc_pg_down "$T/pg"
+    rm -rf "$T"
+}
+trap teardown EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+PG_PORT=$(sc_free_port) || exit 1
+REDIS_PORT=$(sc_free_port "$PG_PORT") || exit 1
+HTTP_PORT=$(sc_free_port "$PG_PORT" "$REDIS_PORT") || exit 1
+DB_PASSWORD=$(openssl rand -hex 24)
+REDIS_PASSWORD=$(openssl rand -hex 24)
+CONF=$T/sc.conf
+cat >"$CONF" <<EOF
+JWT_SECRET=$(openssl rand -hex 32)
+DB_HOST=127.0.0.1
+DB_PORT=$PG_PORT
+DB_USER=sc_bench
+DB_PASSWORD=$DB_PASSWORD
+DB_NAME=sc_bench
+DB_SSL_MODE=disable
+REDIS_HOST=127.0.0.1
+REDIS_PORT=$REDIS_PORT
+REDIS_PASSWORD=$REDIS_PASSWORD
+EOF
+sc_secure_config "$CONF"
+
+install -d -m 0755 "$T/app/cgi-bin" "$T/app/bench"
+install -m 0755 "$HEALTH" "$T/app/cgi-bin/"
+install -m 0755 "$BUILD"/cgi-bin/ops-notfound.fcgi "$T/app/cgi-bin/" 2>/dev/null || die "ops-notfound.fcgi is missing"
+install -m 0755 "$HELLO" "$T/app/bench/"
+cat >"$T/routes" <<'EOF'
+# METHODS   PATH-PATTERN   PROGRAM        AUTH    SUMMARY
+GET,HEAD    /health        ops/health     public  Liveness (libsc)
+GET,HEAD    /hello         bench/hello    public  Plain libfcgi peer
+*           /*             ops/notfound   public  Catch-all
+EOF
+
+sc_pg_up "$T/pg" "$PG_PORT" sc_bench "$DB_PASSWORD" sc_bench fast || die "PostgreSQL did not start"
+sc_redis_up "$T/redis" "$REDIS_PORT" "$REDIS_PASSWORD" || die "Redis did not start"
+SC_CONFIG=$CONF "$ADMIN" migrate --dir "$ROOT/sql" >"$T/migrate.log" 2>&1 || { cat "$T/migrate.log" >&2; die "migrate failed"; }
+sc_lighttpd_up "$T/lighttpd" "$HTTP_PORT" "$T/app/cgi-bin" "$CONF" "$MAX_PROCS" \
+    --area-dir "bench=$T/app/bench" "$T/routes" || die "lighttpd did not start"
+
+BASE=http://127.0.0.1:$HTTP_PORT
+for p in /hello /health; do
+    code=$(curl -s -o "$T/body" -w '%{http_code}' "$BASE$p")
+    [[ $code == 200 ]] || { cat "$T/body" >&2; die "GET $p answered $code, not 200"; }
+done
+echo "bench: warming up"
+wrk -t2 -c50 -d2s "$BASE/hello" >/dev/null
+wrk -t2 -c50 -d2s "$BASE/health" >/dev/null
+
+# run PATH -> prints req/s (integer); the full wrk output goes to $T/wrk-*.txt
+n=0
+run() {
+    n=$((n + 1))
+    wrk -t2 -c50 -d"$DURATION" "$BASE$1" >"$T/wrk-$n.txt" 2>&1 || { cat "$T/wrk-$n.txt" >&2; return 1; }
+    if grep -qE 'Non-2xx|Socket errors' "$T/wrk-$n.txt"; then
+        grep -E 'Non-2xx|Socket errors' "$T/wrk-$n.txt" | sed "s|^|bench: $1: |" >&2
+    fi
+    awk '/^Requests\/sec:/ { printf "%d\n", $2 }' "$T/wrk-$n.txt"
+}
+best_hello=0 best_health=0
+for ((r = 1; r <= ROUNDS; r++)); do
+    h=$(run /hello) || die "wrk failed"
+    echo "bench: round $r  /hello   $h req/s"
+    [[ $h -gt $best_hello ]] && best_hello=$h
+    h=$(run /health) || die "wrk failed"
+    echo "bench: round $r  /health  $h req/s"
+    [[ $h -gt $best_health ]] && best_health=$h
+done
+[[ $best_hello -gt 0 ]] || die "no result for /hello"
+
+ratio=$(awk -v a="$best_health" -v b="$best_hello" 'BEGIN { printf "%.1f", 100 * a / b }')
+verdict=$(awk -v r="$ratio" 'BEGIN { print (r >= 90 ? "meets" : "below") }')
+mkdir -p "$(dirname "$RESULTS")"
+{
+    echo "# make bench: lighttpd $(lighttpd -v 2>/dev/null | sed -n 's/^lighttpd\/\([^ ]*\).*/\1/p'), max-procs $MAX_PROCS, wrk -t2 -c50 -d$DURATION, best of $ROUNDS"
+    echo "# host: $(nproc) CPUs; wrk shares them with the server, so compare ratios, not absolute figures"
+    echo "hello_rps=$best_hello"
+    echo "health_rps=$best_health"
+    echo "health_vs_hello_percent=$ratio"
+    echo "target_percent=90"
+    echo "verdict=$verdict"
+} >"$RESULTS"
+echo
+printf '  /hello  (plain libfcgi)  %8d req/s\n' "$best_hello"
+printf '  /health (libsc)          %8d req/s\n' "$best_health"
+printf '  health/hello             %8s %%   (target >= 90%%: %s)\n' "$ratio" "$verdict"
+echo "bench: figures written to $RESULTS"

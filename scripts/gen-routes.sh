@@ -1,0 +1,177 @@
+#!/bin/bash
+# gen-routes.sh: generate the web server route configuration from route tables.
+#
+# Usage:
+#   scripts/gen-routes.sh --bin-dir DIR --config FILE --run-dir DIR --out DIR
+#                         [--tests-bin-dir DIR] [--area-dir AREA=DIR]... [--max-procs N]
+#                         [--check] ROUTE-FILE...
+#
+#   --bin-dir DIR        where <area>-<name>.fcgi binaries live (PROGRAM area/name -> DIR/area-name.fcgi)
+#   --tests-bin-dir DIR  programs named tests/<name> -> DIR/<name>.fcgi (same as --area-dir tests=DIR)
+#   --area-dir AREA=DIR  programs named AREA/<name> -> DIR/<name>.fcgi (used by the bench for bench/hello)
+#   --config FILE        value of SC_CONFIG given to every program
+#   --run-dir DIR        lighttpd sockets go there (DIR/<area>-<name>.sock-N); must be writable by the server user
+#   --max-procs N        lighttpd max-procs per program; Apache FcgidMaxProcessesPerClass (default 2)
+#   --out DIR            writes DIR/lighttpd-routes.conf and DIR/apache-routes.conf
+#   --check              also check both outputs with `lighttpd -tt` and `apache2 -t` in a scratch config
+#
+# Route files use the format of cgi-bin/routes (docs/decisions.md). Lines are taken in file order;
+# the catch-all (`/*`) is always emitted last, so routes from later files (tests/integration/routes.test)
+# land before it. Output is deterministic.
+set -euo pipefail
+
+die() { printf 'gen-routes: %s\n' "$*" >&2; exit 1; }
+
+BIN_DIR="" CONFIG="" RUN_DIR="" OUT="" MAX_PROCS=2 CHECK=0
+AREA_DIRS=()
+FILES=()
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --bin-dir) BIN_DIR=${2:?}; shift 2 ;;
+        --tests-bin-dir) AREA_DIRS+=("tests=${2:?}"); shift 2 ;;
+        --area-dir) AREA_DIRS+=("${2:?}"); shift 2 ;;
+        --config) CONFIG=${2:?}; shift 2 ;;
+        --run-dir) RUN_DIR=${2:?}; shift 2 ;;
+        --max-procs) MAX_PROCS=${2:?}; shift 2 ;;
+        --out) OUT=${2:?}; shift 2 ;;
+        --check) CHECK=1; shift ;;
+        -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+        --) shift; FILES+=("$@"); break ;;
+        -*) die "unknown option $1" ;;
+        *) FILES+=("$1"); shift ;;
+    esac
+done
+[[ -n $BIN_DIR && -n $CONFIG && -n $RUN_DIR && -n $OUT ]] || die "need --bin-dir, --config, --run-dir and --out (see --help)"
+[[ ${#FILES[@]} -gt 0 ]] || die "no route file given"
+[[ $MAX_PROCS =~ ^[1-9][0-9]*$ ]] || die "--max-procs must be a positive integer"
+for p in "$BIN_DIR" "$CONFIG" "$RUN_DIR" "${AREA_DIRS[@]}"; do
+    [[ $p == *[\"\\\$]* || $p == *[[:space:]]* ]] && die "path must not contain quotes, backslashes, \$ or spaces: $p"
+done
+for f in "${FILES[@]}"; do [[ -r $f ]] || die "cannot read route file $f"; done
+mkdir -p "$OUT"
+
+AREAS=""
+for a in "${AREA_DIRS[@]}"; do
+    [[ $a == ?*=?* ]] || die "--area-dir wants AREA=DIR, got $a"
+    AREAS+="$a"$'\n'
+done
+
+# One awk program parses and validates all files, then writes both outputs.
+awk -v bindir="$BIN_DIR" -v config="$CONFIG" -v rundir="$RUN_DIR" -v maxprocs="$MAX_PROCS" \
+    -v areas="$AREAS" -v out_l="$OUT/lighttpd-routes.conf.tmp" -v out_a="$OUT/apache-routes.conf.tmp" \
+    -v sources="${FILES[*]}" '
+function err(msg) { printf "gen-routes: %s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; failed = 1; exit 1 }
+function regex_of(pat,    n, seg, i, r, s) {
+    if (pat == "/") return "/"
+    n = split(substr(pat, 2), seg, "/")
+    r = ""
+    for (i = 1; i <= n; i++) {
+        s = seg[i]
+        if (s ~ /^:[a-z_][a-z0-9_]*$/) r = r "/[^/]+"
+        else if (s ~ /^[A-Za-z0-9._~-]+$/) { gsub(/\./, "[.]", s); r = r "/" s }
+        else err("bad path segment \"" s "\" in " pat)
+    }
+    return r
+}
+function binary_of(prog,    a, nm) {
+    split(prog, a, "/")
+    if (a[1] in areadir) return areadir[a[1]] "/" a[2] ".fcgi"
+    return bindir "/" a[1] "-" a[2] ".fcgi"
+}
+function dir_of(path) { sub(/\/[^\/]*$/, "", path); return path }
+BEGIN {
+    na = split(areas, al, "\n")
+    for (i = 1; i <= na; i++) if (al[i] != "") { k = al[i]; sub(/=.*/, "", k); v = al[i]; sub(/^[^=]*=/, "", v); areadir[k] = v }
+    n = 0; catchall = ""
+}
+FNR == 1 { seen_catchall_here = 0 }
+/^[ \t]*(#|$)/ { next }
+{
+    if (NF < 4) err("need METHODS PATH-PATTERN PROGRAM AUTH [SUMMARY]")
+    methods = $1; pat = $2; prog = $3; auth = $4
+    if (seen_catchall_here) err("the catch-all /* must be the last route of its file")
+    if (methods != "*" && methods !~ /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)(,(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS))*$/) err("bad METHODS " methods)
+    if (prog !~ /^[a-z0-9_]+\/[a-z0-9_]+$/) err("bad PROGRAM " prog " (want area/name)")
+    if (auth != "public" && auth != "auth") err("bad AUTH " auth " (want public or auth)")
+    if (pat == "/*") {
+        if (catchall != "") err("a second catch-all route")
+        catchall = prog; seen_catchall_here = 1; next
+    }
+    if (pat !~ /^\//) err("PATH-PATTERN must start with /: " pat)
+    re = regex_of(pat)
+    n++; rprog[n] = prog; rre[n] = re
+    if (!(prog in alt)) { order[++np] = prog; alt[prog] = re } else alt[prog] = alt[prog] "|" re
+}
+END {
+    if (failed) exit 1
+    if (catchall == "") { print "gen-routes: no catch-all route (/*) in the route files" > "/dev/stderr"; exit 1 }
+    hdr = "# Generated by scripts/gen-routes.sh from: " sources "\n# Do not edit: change the route table and regenerate."
+    # ---- lighttpd: one conditional per program, first position wins, catch-all in the final else.
+    print hdr > out_l
+    print "# Conditions match the path only (no query string); [^/]+ stands for a :parameter." > out_l
+    for (i = 1; i <= np; i++) {
+        p = order[i]; re = alt[p]
+        if (index(re, "|")) re = "(?:" re ")"
+        printf "%s$HTTP[\"url\"] =~ \"^%s$\" {\n", (i > 1 ? "else " : ""), re > out_l
+        lblock(p)
+        print "}" > out_l
+    }
+    print (np > 0 ? "else {" : "$HTTP[\"url\"] =~ \"^/\" {") > out_l
+    lblock(catchall)
+    print "}" > out_l
+    # ---- Apache mod_fcgid: AliasMatch per route, in table order; catch-all last.
+    print hdr > out_a
+    print "FcgidInitialEnv SC_CONFIG " config > out_a
+    print "FcgidMaxProcessesPerClass " maxprocs > out_a
+    nd = 0
+    for (i = 1; i <= n; i++) { d = dir_of(binary_of(rprog[i])); if (!(d in dseen)) { dseen[d] = 1; dirs[++nd] = d } }
+    d = dir_of(binary_of(catchall)); if (!(d in dseen)) { dseen[d] = 1; dirs[++nd] = d }
+    for (i = 1; i <= nd; i++) {
+        printf "<Directory \"%s\">\n", dirs[i] > out_a
+        print "    SetHandler fcgid-script" > out_a
+        print "    Options +ExecCGI" > out_a
+        print "    Require all granted" > out_a
+        print "    # pass Authorization to the programs (dropped by default)" > out_a
+        print "    CGIPassAuth On" > out_a
+        print "    LimitRequestBody 67108864" > out_a
+        print "</Directory>" > out_a
+    }
+    for (i = 1; i <= n; i++) printf "AliasMatch \"^%s$\" \"%s\"\n", rre[i], binary_of(rprog[i]) > out_a
+    printf "AliasMatch \"^/\" \"%s\"\n", binary_of(catchall) > out_a
+}
+function lblock(p,    b, s) {
+    b = binary_of(p); s = p; gsub(/\//, "-", s)
+    print "    fastcgi.server = ( \"/\" => ((" > out_l
+    printf "        \"bin-path\" => \"%s\",\n", b > out_l
+    printf "        \"socket\" => \"%s/%s.sock\",\n", rundir, s > out_l
+    printf "        \"max-procs\" => %d,\n", maxprocs > out_l
+    print "        \"check-local\" => \"disable\"," > out_l
+    print "        \"fix-root-scriptname\" => \"enable\"," > out_l
+    printf "        \"bin-environment\" => ( \"SC_CONFIG\" => \"%s\" ),\n", config > out_l
+    print "        # the programs read their settings from SC_CONFIG only, not from the server environment" > out_l
+    print "        \"bin-copy-environment\" => ( \"PATH\", \"LANG\", \"TZ\" ),"  > out_l
+    print "    )) )" > out_l
+}
+' "${FILES[@]}"
+mv -f "$OUT/lighttpd-routes.conf.tmp" "$OUT/lighttpd-routes.conf"
+mv -f "$OUT/apache-routes.conf.tmp" "$OUT/apache-routes.conf"
+
+# unix socket paths are limited to 107 bytes; lighttpd appends -N
+longest=$(grep -o '"socket" => "[^"]*"' "$OUT/lighttpd-routes.conf" | awk '{ if (length($0) > m) m = length($0) } END { print m - 14 }')
+[[ $longest -le 100 ]] || die "socket paths under $RUN_DIR are too long for unix sockets ($longest bytes); use a shorter --run-dir"
+
+if [[ $CHECK == 1 ]]; then
+    s=$(mktemp -d)
+    trap 'rm -rf "$s"' EXIT
+    mkdir -p "$s/www"
+    printf 'server.modules = ( "mod_access", "mod_fastcgi" )\nserver.document-root = "%s/www"\nserver.port = 61999\nserver.bind = "127.0.0.1"\ninclude "%s/lighttpd-routes.conf"\n' \
+        "$s" "$(cd "$OUT" && pwd)" >"$s/l.conf"
+    lighttpd -tt -f "$s/l.conf" >"$s/l.out" 2>&1 || { cat "$s/l.out" >&2; die "lighttpd -tt rejected $OUT/lighttpd-routes.conf"; }
+    {
+        printf 'ServerRoot "%s"\nPidFile "%s/a.pid"\nDefaultRuntimeDir "%s"\nServerName 127.0.0.1\nListen 127.0.0.1:61998\n' "$s" "$s" "$s"
+        for m in mpm_event authz_core alias mime fcgid; do printf 'LoadModule %s_module /usr/lib/apache2/modules/mod_%s.so\n' "$m" "$m"; done
+        printf 'ErrorLog "%s/error.log"\nInclude "%s/apache-routes.conf"\n' "$s" "$(cd "$OUT" && pwd)"
+    } >"$s/a.conf"
+    apache2 -t -f "$s/a.conf" >"$s/a.out" 2>&1 || { cat "$s/a.out" >&2; die "apache2 -t rejected $OUT/apache-routes.conf"; }
+    echo "gen-routes: lighttpd -tt and apache2 -t accept the generated files"
+fi

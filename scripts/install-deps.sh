@@ -1,0 +1,47 @@
+#!/bin/bash
+# install-deps.sh: install the Debian 12 packages SecureConnect needs to build, run and test.
+# Idempotent and quiet when everything is present (it runs on every `make test`/`make run`).
+# As root: apt-get update + install of what is missing. Otherwise: prints the sudo command, exit 1.
+# The packaged daemons (apache2, lighttpd, redis-server, postgresql) are stopped again after an
+# installation: SecureConnect starts its own instances and never uses them.
+set -euo pipefail
+
+PKGS=(
+    # build
+    build-essential pkg-config clang libfcgi-dev libpq-dev libhiredis-dev libjwt-dev libjson-c-dev
+    libcmocka-dev libcurl4-openssl-dev libssl-dev libargon2-dev libcrypt-dev
+    # run and test
+    postgresql-15 redis-server redis-tools lighttpd apache2 libapache2-mod-fcgid libfcgi-bin
+    spawn-fcgi wrk curl jq openssl iproute2 ca-certificates
+)
+
+# one dpkg-query for all (fast path); unknown names are simply absent from its output
+declare -A have=()
+while read -r name status; do
+    [[ $status == installed ]] && have[$name]=1
+done < <(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${PKGS[@]}" 2>/dev/null || true)
+missing=()
+for p in "${PKGS[@]}"; do
+    [[ -n ${have[$p]:-} ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps: missing Debian packages: ${missing[*]}"
+if [[ $(id -u) != 0 ]]; then
+    echo "install-deps: run as root, or:"
+    echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}"
+    exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# Debian's postinst scripts start the packaged services (ports 80, 6379, 5432); stop them.
+for svc in apache2 lighttpd redis-server postgresql; do
+    if service "$svc" status >/dev/null 2>&1; then
+        echo "install-deps: stopping the packaged $svc service (not used by SecureConnect)"
+        service "$svc" stop >/dev/null 2>&1 || invoke-rc.d "$svc" stop >/dev/null 2>&1 || true
+    fi
+done
+echo "install-deps: installed ${missing[*]}"

@@ -1,0 +1,71 @@
+#!/bin/bash
+# install.sh: `make install` (after the build). Usage: scripts/install.sh DESTDIR PREFIX
+#
+#   PREFIX/lib/secureconnect/cgi-bin/<area>-<name>.fcgi   the FastCGI programs
+#   PREFIX/bin/sc-admin
+#   PREFIX/share/secureconnect/httpd-conf/                lighttpd.conf, apache.conf (snippets to
+#                                                         include), lighttpd-routes.conf,
+#                                                         apache-routes.conf (generated), routes
+#   PREFIX/share/secureconnect/sql/NNN_*.sql              migrations (sc-admin migrate --dir ...)
+#   PREFIX/share/secureconnect/secureconnect.conf.example every config key, commented out
+#   PREFIX/share/doc/secureconnect/, PREFIX/share/man/man8/sc-admin.8
+#
+# Environment (written into the generated configs):
+#   SC_CONFIG_PATH  config file the programs read (default /etc/secureconnect/secureconnect.conf);
+#                   not created here: see docs/operations.md
+#   SC_SOCKET_DIR   lighttpd FastCGI sockets (default /run/lighttpd, Debian's www-data run dir)
+#   SC_MAX_PROCS    lighttpd max-procs per program / Apache FcgidMaxProcessesPerClass (default 2)
+#   SC_BUILD        build folder (default ./build)
+# DESTDIR is only prepended to where files are written, never to paths inside them.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+DESTDIR=${1-}
+PREFIX=${2:-/usr/local}
+BUILD=${SC_BUILD:-$ROOT/build}
+CONFIG=${SC_CONFIG_PATH:-/etc/secureconnect/secureconnect.conf}
+SOCKDIR=${SC_SOCKET_DIR:-/run/lighttpd}
+MAX_PROCS=${SC_MAX_PROCS:-2}
+
+die() { printf 'install: %s\n' "$*" >&2; exit 1; }
+[[ $PREFIX == /* ]] || die "PREFIX must be an absolute path"
+compgen -G "$BUILD/cgi-bin/*.fcgi" >/dev/null || die "no $BUILD/cgi-bin/*.fcgi; run make first"
+[[ -x $BUILD/tools/sc-admin ]] || die "no $BUILD/tools/sc-admin; run make first"
+
+CGI=$PREFIX/lib/secureconnect/cgi-bin
+SHARE=$PREFIX/share/secureconnect
+install -d -m 0755 "$DESTDIR$CGI" "$DESTDIR$PREFIX/bin" "$DESTDIR$SHARE/httpd-conf" "$DESTDIR$SHARE/sql"
+install -m 0755 "$BUILD"/cgi-bin/*.fcgi "$DESTDIR$CGI/"
+install -m 0755 "$BUILD/tools/sc-admin" "$DESTDIR$PREFIX/bin/"
+if compgen -G "sql/*.sql" >/dev/null; then install -m 0644 sql/*.sql "$DESTDIR$SHARE/sql/"; fi
+install -m 0644 cgi-bin/routes "$DESTDIR$SHARE/httpd-conf/routes"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+scripts/gen-routes.sh --bin-dir "$CGI" --config "$CONFIG" --run-dir "$SOCKDIR" --max-procs "$MAX_PROCS" \
+    --out "$tmp" cgi-bin/routes
+install -m 0644 "$tmp/lighttpd-routes.conf" "$tmp/apache-routes.conf" "$DESTDIR$SHARE/httpd-conf/"
+for kind in lighttpd apache; do
+    sed -e "s|@ROUTES_CONF@|$SHARE/httpd-conf/$kind-routes.conf|g" "httpd-conf/$kind.conf" >"$tmp/$kind.conf"
+    install -m 0644 "$tmp/$kind.conf" "$DESTDIR$SHARE/httpd-conf/$kind.conf"
+done
+
+DOC=$PREFIX/share/doc/secureconnect
+install -d -m 0755 "$DESTDIR$DOC" "$DESTDIR$PREFIX/share/man/man8"
+install -m 0644 README.md docs/*.md "$DESTDIR$DOC/"
+install -m 0644 docs/sc-admin.8 "$DESTDIR$PREFIX/share/man/man8/sc-admin.8"
+{
+    echo "# SecureConnect configuration: KEY=VALUE lines; every key is described in $DOC/config.md."
+    echo "# Keep the real file root:www-data, mode 0640. Secrets may live in KEY_FILE files instead."
+    "$BUILD/tools/sc-admin" config-keys | sed 's/^/#/; s/$/=/'
+} >"$tmp/secureconnect.conf.example"
+install -m 0644 "$tmp/secureconnect.conf.example" "$DESTDIR$SHARE/secureconnect.conf.example"
+
+cat <<EOF
+install: programs in $DESTDIR$CGI, sc-admin in $DESTDIR$PREFIX/bin, configs in $DESTDIR$SHARE/httpd-conf
+Next (docs/operations.md):
+  - write $CONFIG (KEY=VALUE; root:www-data, mode 0640), check it: SC_CONFIG=$CONFIG $PREFIX/bin/sc-admin check-config
+  - apply migrations:  SC_CONFIG=$CONFIG $PREFIX/bin/sc-admin migrate --dir $SHARE/sql
+  - lighttpd: include "$SHARE/httpd-conf/lighttpd.conf"   Apache: Include $SHARE/httpd-conf/apache.conf
+EOF
