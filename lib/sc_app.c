@@ -136,8 +136,10 @@ static int read_body(FCGX_Request *fr, sc_req *req, char **out, size_t *len)
 
 static void log_access(const sc_req *req, const sc_resp *resp)
 {
-	sc_buf b;
-	sc_buf_init(&b, 3000);
+	static sc_buf b;  /* reused: the process is single-threaded */
+	if (b.cap == 0)
+		sc_buf_init(&b, 3000);
+	sc_buf_reset(&b);
 	sc_buf_puts(&b, "\"method\":");
 	sc_buf_json_str(&b, req->method, strlen(req->method));
 	sc_buf_puts(&b, ",\"path\":");
@@ -147,7 +149,6 @@ static void log_access(const sc_req *req, const sc_resp *resp)
 	sc_buf_json_str(&b, req->client_ip, strlen(req->client_ip));
 	sc_log(resp->status >= 500 ? SC_LOG_ERROR : SC_LOG_INFO, "request", "%s",
 	    b.ptr ? b.ptr : "\"method\":null");
-	sc_buf_cleanup(&b);
 }
 
 static void serve(const sc_endpoint *ep, FCGX_Request *fr, sc_arena *a, sc_buf *out,

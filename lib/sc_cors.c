@@ -2,6 +2,8 @@
 #include "sc_cors.h"
 #include "sc_resp.h"
 
+#include <stdio.h>
+
 void sc_cors_preflight(const sc_req *req, sc_resp *resp)
 {
 	if (!req->origin_allowed) {
@@ -13,7 +15,11 @@ void sc_cors_preflight(const sc_req *req, sc_resp *resp)
 	    "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
 	sc_resp_header(resp, "Access-Control-Allow-Headers",
 	    "Authorization, Content-Type, X-Request-ID, Idempotency-Key");
-	sc_resp_header(resp, "Access-Control-Max-Age", "600");
+	{
+		char age[16];
+		snprintf(age, sizeof(age), "%d", SC_CORS_MAX_AGE);
+		sc_resp_header(resp, "Access-Control-Max-Age", age);
+	}
 }
 
 void sc_cors_render(const sc_req *req, sc_buf *out)

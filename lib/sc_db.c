@@ -8,16 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* With DB_PREPARED_STATEMENTS, each distinct statement (by the address of its
+ * SQL text: statements are named constants, style.md rule 11) is prepared once
+ * per connection as "sc_N" and executed by name after that. */
+#define SC_DB_PREPARED_MAX 128
+
 struct sc_db {
-	PGconn *conn;
-	char    port[8];
-	char    timeout[16];
-	char    options[64];
+	PGconn     *conn;
+	int         use_prepared;
+	size_t      nprepared;
+	const char *prepared[SC_DB_PREPARED_MAX];
+	char        port[8];
+	char        timeout[16];
+	char        options[64];
 };
 
 sc_db *sc_db_new(void)
 {
 	sc_db *db = sc_xcalloc(1, sizeof(*db));
+	db->use_prepared = sc_config_bool(SC_CFG_DB_PREPARED_STATEMENTS);
 	snprintf(db->port, sizeof(db->port), "%lld", sc_config_int(SC_CFG_DB_PORT));
 	snprintf(db->timeout, sizeof(db->timeout), "%lld", sc_config_int(SC_CFG_DB_CONNECT_TIMEOUT_S));
 	snprintf(db->options, sizeof(db->options), "-c statement_timeout=%lld",
@@ -30,6 +39,7 @@ void sc_db_close(sc_db *db)
 	if (db != NULL && db->conn != NULL) {
 		PQfinish(db->conn);
 		db->conn = NULL;
+		db->nprepared = 0;  /* prepared statements die with their connection */
 	}
 }
 
@@ -111,6 +121,30 @@ static int result_error(sc_db *db, PGresult *res, sc_db_err *err)
 	return -1;
 }
 
+/* Execute through a named prepared statement; NULL result on failure like
+ * PQexecParams. Statements beyond the cache's size run unnamed. */
+static PGresult *exec_prepared(sc_db *db, const char *sql, int nparams,
+    const char *const *params)
+{
+	char name[16];
+	size_t i;
+
+	for (i = 0; i < db->nprepared; i++)
+		if (db->prepared[i] == sql)
+			break;
+	if (i == SC_DB_PREPARED_MAX)
+		return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	snprintf(name, sizeof(name), "sc_%zu", i);
+	if (i == db->nprepared) {
+		PGresult *p = PQprepare(db->conn, name, sql, nparams, NULL);
+		if (p == NULL || PQresultStatus(p) != PGRES_COMMAND_OK)
+			return p;
+		PQclear(p);
+		db->prepared[db->nprepared++] = sql;
+	}
+	return PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+}
+
 int sc_db_exec(sc_db *db, sc_arena *a, const char *sql, int nparams,
     const char *const *params, unsigned flags, PGresult **out, sc_db_err *err)
 {
@@ -124,7 +158,8 @@ int sc_db_exec(sc_db *db, sc_arena *a, const char *sql, int nparams,
 
 		if (sc_db_conn(db, err) == NULL)
 			return -1;
-		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+		res = db->use_prepared ? exec_prepared(db, sql, nparams, params) :
+		    PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 		st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			if (out) {

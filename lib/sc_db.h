@@ -3,7 +3,10 @@
  * Connected lazily on the first statement and kept for the process's life.
  * Parameters come from the config table; statement_timeout is set in the
  * startup options so it holds for every statement. Statements are sent
- * unnamed (PQexecParams), which works behind PgBouncer in transaction mode.
+ * unnamed (PQexecParams), which works behind PgBouncer in transaction mode;
+ * with DB_PREPARED_STATEMENTS=true each statement is prepared once per
+ * connection instead, so `sql` must be a string constant: its address is the
+ * cache key.
  *
  * Reconnects: a connection found broken before a statement is re-opened once.
  * A statement that fails because the connection broke in flight is retried

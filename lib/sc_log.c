@@ -14,6 +14,8 @@ static const char *log_prog = "secureconnect";
 static int log_fd = 2;
 static sc_log_level log_level = SC_LOG_INFO;
 static const char *log_rid;
+static long log_pid;          /* getpid() is a system call in current glibc: cache it */
+static sc_buf log_buf;         /* reused for every line; the process is single-threaded */
 
 static const char *names[] = { "debug", "info", "warn", "error" };
 
@@ -21,6 +23,7 @@ void sc_log_init(const char *prog, int fd)
 {
 	log_prog = prog ? prog : "secureconnect";
 	log_fd = fd;
+	log_pid = (long)getpid();
 }
 
 int sc_log_level_parse(const char *s, sc_log_level *out)
@@ -46,19 +49,21 @@ void sc_log_set_request_id(const char *rid)
 
 void sc_log(sc_log_level lvl, const char *msg, const char *extra_fmt, ...)
 {
-	char stack[SC_LIMIT_LOG_LINE];
 	char ts[SC_TIME_RFC3339_LEN];
-	sc_buf b;
+	sc_buf *bp = &log_buf, b;
 	size_t off;
 
 	if (lvl < log_level)
 		return;
-	/* A capped heap buffer keeps the code simple; the line is cut at the cap. */
-	sc_buf_init(&b, SC_LIMIT_LOG_LINE - 2);
+	/* One capped buffer for the process, reused; a line is never longer than the cap. */
+	if (log_buf.cap == 0)
+		sc_buf_init(&log_buf, SC_LIMIT_LOG_LINE - 2);
+	sc_buf_reset(bp);
+	b = *bp;
 	sc_buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"%s\",\"prog\":",
 	    sc_time_now_rfc3339(ts), names[lvl]);
 	sc_buf_json_str(&b, log_prog, strlen(log_prog));
-	sc_buf_printf(&b, ",\"pid\":%ld", (long)getpid());
+	sc_buf_printf(&b, ",\"pid\":%ld", log_pid ? log_pid : (long)getpid());
 	if (log_rid != NULL) {
 		sc_buf_puts(&b, ",\"request_id\":");
 		sc_buf_json_str(&b, log_rid, strlen(log_rid));
@@ -80,13 +85,16 @@ void sc_log(sc_log_level lvl, const char *msg, const char *extra_fmt, ...)
 		sc_buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"log line too long\"",
 		    ts, names[lvl]);
 	}
-	snprintf(stack, sizeof(stack), "%.*s}\n", (int)b.len, b.ptr ? b.ptr : "");
+	/* The cap leaves room for the closing "}\n". */
+	b.toobig = 0;
+	b.cap += 2;
+	sc_buf_append(&b, "}\n", 2);
+	b.cap -= 2;
 	{
-		size_t len = strlen(stack);
 		ssize_t w;
 		do {
-			w = write(log_fd, stack, len);
+			w = write(log_fd, b.ptr, b.len);
 		} while (w < 0 && errno == EINTR);
 	}
-	sc_buf_cleanup(&b);
+	*bp = b;
 }

@@ -31,6 +31,26 @@ void sc_hex_encode(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+void sc_rand_id_hex(char *out, size_t nbytes)
+{
+	static unsigned char pool[512];
+	static size_t left;
+	size_t done = 0;
+
+	while (done < nbytes) {
+		size_t k;
+		if (left == 0) {
+			sc_rand_bytes(pool, sizeof(pool));
+			left = sizeof(pool);
+		}
+		k = nbytes - done < left ? nbytes - done : left;
+		sc_hex_encode(pool + sizeof(pool) - left, k, out + 2 * done);
+		left -= k;
+		done += k;
+	}
+	out[2 * nbytes] = '\0';
+}
+
 void sc_rand_hex(char *out, size_t nbytes)
 {
 	unsigned char buf[64];

@@ -110,7 +110,7 @@ void sc_req_init(sc_req *req, sc_arena *a, char **envp)
 	if (sc_req_id_valid(rid)) {
 		memcpy(req->request_id, rid, strlen(rid) + 1);
 	} else {
-		sc_rand_hex(req->request_id, 16);
+		sc_rand_id_hex(req->request_id, 16);
 	}
 
 	req->client_ip = sc_req_param(req, "REMOTE_ADDR");

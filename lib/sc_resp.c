@@ -131,15 +131,19 @@ static int render_body(const sc_resp *r, const sc_req *req, sc_buf *out)
 
 int sc_resp_render(const sc_resp *r, const sc_req *req, sc_buf *out)
 {
-	sc_buf body;
+	/* Reused for every response of the process (single-threaded); a body that
+	 * grew past SC_ARENA_KEEP is released so one big answer does not pin memory. */
+	static sc_buf body;
 	size_t i;
 	int rc = 0;
 
-	sc_buf_init(&body, SC_LIMIT_RESPONSE);
-	if (!r->empty && render_body(r, req, &body) < 0) {
+	if (body.cap == 0 || body.size > SC_ARENA_KEEP) {
 		sc_buf_cleanup(&body);
-		return -1;
+		sc_buf_init(&body, SC_LIMIT_RESPONSE);
 	}
+	sc_buf_reset(&body);
+	if (!r->empty && render_body(r, req, &body) < 0)
+		return -1;
 	sc_buf_printf(out, "Status: %d %s\r\n", r->status, sc_http_reason(r->status));
 	if (!r->empty)
 		sc_buf_printf(out, "Content-Type: application/json; charset=utf-8\r\n"
@@ -162,6 +166,5 @@ int sc_resp_render(const sc_resp *r, const sc_req *req, sc_buf *out)
 		sc_buf_append(out, body.ptr, body.len);
 	if (out->toobig)
 		rc = -1;
-	sc_buf_cleanup(&body);
 	return rc;
 }

@@ -19,7 +19,7 @@
 #
 # Layout of var/: sc-dev.conf (generated once, 0600: secrets), run/sc.conf (effective config,
 # rewritten at each start), app/ (copies of the binaries), pg/ (cluster), redis/, lighttpd/
-# (config, sockets, logs: lighttpd/logs/error.log, programs' JSON log lines on lighttpd/logs/stderr.log).
+# (config, sockets, logs: lighttpd/logs/error.log, programs' JSON log lines on lighttpd/logs/programs.log).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -169,7 +169,7 @@ cat <<EOF
 SecureConnect is serving on http://127.0.0.1:$HTTP_PORT
   try:     curl -s http://127.0.0.1:$HTTP_PORT/health
   config:  $EFF (from $DEV and the environment)
-  logs:    $VAR/lighttpd/logs/error.log, programs: $VAR/lighttpd/logs/stderr.log
+  logs:    $VAR/lighttpd/logs/error.log, programs: $VAR/lighttpd/logs/programs.log
 Press Ctrl-C to stop.
 EOF
 

@@ -233,7 +233,7 @@ _sc_web_wait() {
         sleep 0.1
     done
     sc_log "sc_${kind}_up: $kind did not answer on port $port; log:"
-    tail -n 30 "$dir/logs/error.log" "$dir/logs/stderr.log" 2>/dev/null >&2
+    tail -n 30 "$dir/logs/error.log" "$dir/logs/programs.log" "$dir/logs/stderr.log" 2>/dev/null >&2
     return 1
 }
 

@@ -122,7 +122,7 @@ for SERVER in $SERVERS; do
     if [[ $rc != 0 ]]; then
         FAILED+=("$SERVER")
         echo "integration: suite via $SERVER failed (exit $rc); last lines of the $SERVER logs:" >&2
-        for f in "$T/$SERVER/logs/error.log" "$T/$SERVER/logs/stderr.log"; do
+        for f in "$T/$SERVER/logs/error.log" "$T/$SERVER/logs/programs.log" "$T/$SERVER/logs/stderr.log"; do
             [[ -s $f ]] && { echo "--- $f" >&2; tail -n 40 "$f" >&2; }
         done
     fi
