@@ -265,7 +265,7 @@ int sc_parse_i64(const char *s, size_t n, long long min, long long max, long lon
 	}
 	if (neg) {
 		long long r = v == 0 ? 0 : -(long long)(v - 1) - 1;
-		if (r < min)
+		if (r < min || r > max)
 			return -1;
 		*out = r;
 	} else {

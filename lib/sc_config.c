@@ -22,7 +22,9 @@ static const sc_config_def defs[SC_CFG__COUNT] = {
 #undef SC_CONFIG_DEF
 };
 
-#define LIST_MAX 32
+/* Room for the longest list of any type (sc_limits.h). */
+#define LIST_MAX (SC_LIMIT_CORS_ORIGINS > SC_LIMIT_TRUSTED_PROXIES ? \
+    SC_LIMIT_CORS_ORIGINS : SC_LIMIT_TRUSTED_PROXIES)
 
 typedef struct {
 	char       *value;          /* owned; NULL = not set by any source */
@@ -275,18 +277,19 @@ static int split_list(int k)
 		while (e > a && (e[-1] == ' ' || e[-1] == '\t'))
 			e--;
 		if (e > a) {
-			if (s->nitems == LIST_MAX)
-				return seterr("%s: more than %d entries", defs[k].name, LIST_MAX);
-			s->items[s->nitems] = sc_xstrndup(a, (size_t)(e - a));
+			size_t max = defs[k].type == SC_CT_ORIGINS ? SC_LIMIT_CORS_ORIGINS :
+			    SC_LIMIT_TRUSTED_PROXIES;
+			const char *item;
+			if (s->nitems == max)
+				return seterr("%s: more than %zu entries", defs[k].name, max);
+			/* Counted at once, so slot_clear frees it even when it is refused. */
+			item = s->items[s->nitems++] = sc_xstrndup(a, (size_t)(e - a));
 			if (defs[k].type == SC_CT_ORIGINS &&
 			    !valid_origin(a, (size_t)(e - a)))
 				return seterr("%s: '%s' is not an origin like https://host[:port] "
-				    "(lower case, no path, no wildcard)", defs[k].name,
-				    s->items[s->nitems]);
-			if (defs[k].type == SC_CT_IPLIST && !valid_ip(s->items[s->nitems]))
-				return seterr("%s: '%s' is not an IP address", defs[k].name,
-				    s->items[s->nitems]);
-			s->nitems++;
+				    "(lower case, no path, no wildcard)", defs[k].name, item);
+			if (defs[k].type == SC_CT_IPLIST && !valid_ip(item))
+				return seterr("%s: '%s' is not an IP address", defs[k].name, item);
 		}
 		p = c ? c + 1 : end;
 	}

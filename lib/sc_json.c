@@ -246,9 +246,17 @@ int sc_json_parse_object(sc_arena *a, const char *buf, size_t len,
 	json_tokener *tok;
 	json_object *obj;
 
+	size_t i = 0;
+
 	*out = NULL;
 	if (sc_json_validate(buf, len, why) < 0)
 		return -1;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
+		i++;
+	if (buf[i] != '{') {
+		*why = "the top level must be an object";
+		return -1;
+	}
 	tok = json_tokener_new_ex(SC_LIMIT_JSON_DEPTH + 1);
 	if (tok == NULL) {
 		*why = "parser unavailable";

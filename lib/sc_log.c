@@ -68,19 +68,35 @@ void sc_log(sc_log_level lvl, const char *msg, const char *extra_fmt, ...)
 		sc_buf_puts(&b, ",\"request_id\":");
 		sc_buf_json_str(&b, log_rid, strlen(log_rid));
 	}
+	off = b.len;
 	sc_buf_puts(&b, ",\"msg\":");
-	sc_buf_json_str(&b, msg, strlen(msg));
+	if (sc_buf_json_str(&b, msg, strlen(msg)) < 0) {
+		/* Too long: keep as much of the message as surely fits once escaped
+		 * (at most 6 bytes per byte), cut at a character boundary. */
+		size_t room = b.cap - off - 64, keep = room / 6;
+		while (keep > 0 && ((unsigned char)msg[keep] & 0xc0) == 0x80)
+			keep--;
+		b.len = off;
+		b.toobig = 0;
+		sc_buf_puts(&b, ",\"msg\":");
+		sc_buf_json_str(&b, msg, keep);
+		sc_buf_puts(&b, ",\"msg_truncated\":true");
+	}
 	off = b.len;
 	if (extra_fmt != NULL) {
 		va_list ap;
 		sc_buf_putc(&b, ',');
 		va_start(ap, extra_fmt);
-		if (sc_buf_vprintf(&b, extra_fmt, ap) < 0)
-			b.len = off; /* too long: drop the extra fields, keep the line valid */
+		if (b.toobig || sc_buf_vprintf(&b, extra_fmt, ap) < 0) {
+			/* Too long: drop the extra fields, keep the line valid. */
+			b.len = off;
+			b.toobig = 0;
+			sc_buf_puts(&b, ",\"extra_dropped\":true");
+		}
 		va_end(ap);
 	}
 	if (b.toobig) {
-		/* The message itself was too long: say so instead of a broken line. */
+		/* Only a huge program name gets here: say so instead of a broken line. */
 		b.len = 0;
 		sc_buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"log line too long\"",
 		    ts, names[lvl]);

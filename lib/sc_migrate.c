@@ -74,8 +74,14 @@ int sc_migrate_list(const char *dir, sc_migration *out, int max, char *err, size
 			closedir(d);
 			return -1;
 		}
+		if (strlen(e->d_name) >= sizeof(out[n].name)) {
+			snprintf(err, errlen, "%.40s...: migration name longer than %zu bytes",
+			    e->d_name, sizeof(out[n].name) - 1);
+			closedir(d);
+			return -1;
+		}
 		out[n].version = v;
-		snprintf(out[n].name, sizeof(out[n].name), "%s", e->d_name);
+		memcpy(out[n].name, e->d_name, strlen(e->d_name) + 1);
 		n++;
 	}
 	closedir(d);

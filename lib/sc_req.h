@@ -30,7 +30,7 @@ typedef struct sc_req {
 	int              query_ok;        /* 0 when the query string was malformed */
 	sc_route_params  params;
 	const char      *content_type;    /* NULL when absent */
-	long long        content_length;  /* -1 when absent or invalid */
+	long long        content_length;  /* 0 when absent, -1 when invalid */
 	sc_str           body;
 	json_object     *json;            /* parsed body object, when the endpoint takes JSON */
 	const char      *client_ip;

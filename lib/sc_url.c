@@ -43,11 +43,13 @@ long sc_url_decode(const char *s, size_t n, int plus_is_space, char *out)
 int sc_url_query_parse(sc_arena *a, const char *qs, sc_query *q)
 {
 	size_t n = qs ? strlen(qs) : 0;
-	const char *p = qs, *end = qs + n;
+	const char *p, *end;
 
 	q->count = 0;
 	if (n == 0)
 		return 0;
+	p = qs;
+	end = qs + n;
 	if (n > SC_LIMIT_QUERY)
 		return -1;
 	while (p < end) {
