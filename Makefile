@@ -46,7 +46,7 @@ FUZZ_SECONDS ?= 60
 
 GENERATED := docs/routes.md docs/config.md
 
-.PHONY: all run test unit unit-asan integration fuzz fuzz-replay bench install clean \
+.PHONY: all run test unit unit-asan integration integration-asan fuzz fuzz-replay bench install clean \
         deps gen check-gen
 
 all: $(LIB_A) $(PROGS) $(FIXTURES) $(TOOLS) $(BENCHBIN) gen
@@ -128,6 +128,23 @@ unit-asan: $(ASAN_UNITS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  tests/unit/run.sh $(ASAN_UNITS)
 
+# Programs, fixture and sc-admin under ASan+UBSan, for the integration suite.
+ASAN_PROGS := $(PROGS:$(B)/%=$(B)/asan/%) $(B)/asan/tests/echo.fcgi $(B)/asan/tools/sc-admin
+define ASAN_PROG_RULE
+$(B)/asan/cgi-bin/$(subst /,-,$(patsubst cgi-bin/%.c,%,$(1))).fcgi: $(1) $(B)/asan/lib/libsc.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_CFLAGS) -U_FORTIFY_SOURCE -O1 $$(SAN) -o $$@ $(1) $(B)/asan/lib/libsc.a $$(PKG_LIBS)
+endef
+$(foreach s,$(PROG_SRC),$(eval $(call ASAN_PROG_RULE,$(s))))
+
+$(B)/asan/tests/%.fcgi: tests/integration/fixtures/%.c $(B)/asan/lib/libsc.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -U_FORTIFY_SOURCE -O1 $(SAN) -o $@ $< $(B)/asan/lib/libsc.a $(PKG_LIBS)
+
+$(B)/asan/tools/sc-admin: tools/sc-admin.c $(B)/asan/lib/libsc.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -U_FORTIFY_SOURCE -O1 $(SAN) -o $@ $< $(B)/asan/lib/libsc.a $(PKG_LIBS)
+
 # ---- fuzzing (clang libFuzzer) ----
 $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
 	@mkdir -p $(@D)
@@ -145,6 +162,11 @@ integration: all
 	@tests/integration/graceful.sh $(B)
 	@tests/integration/run.sh
 
+# The same cases through lighttpd with every program built with ASan+UBSan.
+integration-asan: all $(ASAN_PROGS)
+	@tests/integration/graceful.sh $(B)/asan
+	@SC_BUILD=$(B)/asan SC_SERVERS=lighttpd SC_LABEL="ASan+UBSan build" tests/integration/run.sh
+
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory check-gen
@@ -152,6 +174,7 @@ test: deps
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory fuzz-replay
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory integration-asan
 	@echo "make test: all layers passed"
 
 run: deps

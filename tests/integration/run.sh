@@ -13,7 +13,8 @@
 #
 # Environment: SC_BUILD (default ./build), SC_SERVERS (default "lighttpd apache"),
 # SC_MAX_PROCS (default 2), SC_KEEP_TMP=1 keeps the temporary folder, SC_CASES (default
-# tests/integration/cases.sh).
+# tests/integration/cases.sh), SC_LABEL (shown in the suite headers).
+# Any AddressSanitizer/UBSan/LeakSanitizer report in the server logs fails the suite.
 # Exit status: 0 when every suite passed.
 set -uo pipefail
 
@@ -102,7 +103,7 @@ SC_CONFIG=$SC_CONFIG "$ADMIN" migrate --dir "$ROOT/sql" >"$T/migrate.log" 2>&1 |
 export SC_BUILD=$BUILD SC_TMP=$T
 FAILED=()
 for SERVER in $SERVERS; do
-    echo "== integration via $SERVER =="
+    echo "== integration via $SERVER${SC_LABEL:+ ($SC_LABEL)} =="
     # a previous suite may have left PostgreSQL or Redis stopped
     if ! { [[ -s $T/redis/redis.pid ]] && kill -0 "$(cat "$T/redis/redis.pid")" 2>/dev/null; }; then
         "$SC_CTL" redis-start
@@ -119,6 +120,16 @@ for SERVER in $SERVERS; do
     SC_BASE=http://127.0.0.1:$HTTP_PORT SC_SERVER=$SERVER bash "$CASES"
     rc=$?
     "sc_${SERVER}_down" "$T/$SERVER"
+    # The server may exit before its FastCGI programs do: wait (up to 10 s) until none of the
+    # programs of this run is left, so their last words (leak reports at exit) are in the logs.
+    for _ in $(seq 100); do pgrep -f "^$T/app/" >/dev/null || break; sleep 0.1; done
+    # Sanitizer builds (make integration-asan) report into the programs' standard error, which
+    # lands in these logs; a report fails the suite even when every HTTP check passed.
+    if grep -lE 'Sanitizer|runtime error:' "$T/$SERVER"/logs/*.log >/dev/null 2>&1; then
+        echo "integration: sanitizer report via $SERVER:" >&2
+        grep -hE -A25 'Sanitizer|runtime error:' "$T/$SERVER"/logs/*.log | head -n 80 >&2
+        rc=1
+    fi
     if [[ $rc != 0 ]]; then
         FAILED+=("$SERVER")
         echo "integration: suite via $SERVER failed (exit $rc); last lines of the $SERVER logs:" >&2
