@@ -35,33 +35,16 @@ chmod 0755 "$T"
 # shellcheck disable=SC2317  # invoked by the trap
 teardown() {
     sc_lighttpd_down "$T/lighttpd"
-    sc_redis_down "$T/redis"
-    sc_pg_down "$T/pg"
+    sc_stack_down "$T"
     rm -rf "$T"
 }
 trap teardown EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-PG_PORT=$(sc_free_port) || exit 1
-REDIS_PORT=$(sc_free_port "$PG_PORT") || exit 1
-HTTP_PORT=$(sc_free_port "$PG_PORT" "$REDIS_PORT") || exit 1
-DB_PASSWORD=$(openssl rand -hex 24)
-REDIS_PASSWORD=$(openssl rand -hex 24)
-CONF=$T/sc.conf
-cat >"$CONF" <<EOF
-JWT_SECRET=$(openssl rand -hex 32)
-DB_HOST=127.0.0.1
-DB_PORT=$PG_PORT
-DB_USER=sc_bench
-DB_PASSWORD=$DB_PASSWORD
-DB_NAME=sc_bench
-DB_SSL_MODE=disable
-REDIS_HOST=127.0.0.1
-REDIS_PORT=$REDIS_PORT
-REDIS_PASSWORD=$REDIS_PASSWORD
-EOF
-sc_secure_config "$CONF"
+sc_stack_init "$T" sc_bench || die "no free ports"
+HTTP_PORT=$SC_STACK_HTTP_PORT
+CONF=$SC_STACK_CONFIG
 
 install -d -m 0755 "$T/app/cgi-bin" "$T/app/bench"
 install -m 0755 "$HEALTH" "$T/app/cgi-bin/"
@@ -74,8 +57,7 @@ GET,HEAD    /hello         bench/hello    public  Plain libfcgi peer
 *           /*             ops/notfound   public  Catch-all
 EOF
 
-sc_pg_up "$T/pg" "$PG_PORT" sc_bench "$DB_PASSWORD" sc_bench fast || die "PostgreSQL did not start"
-sc_redis_up "$T/redis" "$REDIS_PORT" "$REDIS_PASSWORD" || die "Redis did not start"
+sc_stack_up "$T" || die "PostgreSQL or Redis did not start"
 SC_CONFIG=$CONF "$ADMIN" migrate --dir "$ROOT/sql" >"$T/migrate.log" 2>&1 || { cat "$T/migrate.log" >&2; die "migrate failed"; }
 sc_lighttpd_up "$T/lighttpd" "$HTTP_PORT" "$T/app/cgi-bin" "$CONF" "$MAX_PROCS" \
     --area-dir "bench=$T/app/bench" "$T/routes" || die "lighttpd did not start"

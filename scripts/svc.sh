@@ -17,6 +17,10 @@
 #   sc_apache_up DIR PORT BIN-DIR SC-CONFIG MAX-PROCS [--area-dir AREA=DIR]... ROUTE-FILE...
 #   sc_apache_down DIR
 #   sc_secure_config FILE                0640 root:www-data as root, 0600 otherwise
+#   sc_stack_init DIR NAME               throwaway stack for tests and bench: free ports, secrets,
+#                                        DIR/sc.conf; sets SC_STACK_{PG_PORT,REDIS_PORT,HTTP_PORT,
+#                                        DB,DB_PASSWORD,REDIS_PASSWORD,CONFIG} (DB = NAME = role)
+#   sc_stack_up DIR / sc_stack_down DIR  start / stop its PostgreSQL (DIR/pg) and Redis (DIR/redis)
 #
 # Every *_up waits until the service answers (and fails with the log tail if it does not);
 # every *_down waits until the process has exited and is a no-op when nothing runs.
@@ -96,6 +100,42 @@ sc_secure_config() {
     else
         chmod 0600 "$1"
     fi
+}
+
+# ---------------------------------------------------------------- throwaway stacks
+sc_stack_init() {
+    local dir=$1 name=$2
+    SC_STACK_PG_PORT=$(sc_free_port) || return 1
+    SC_STACK_REDIS_PORT=$(sc_free_port "$SC_STACK_PG_PORT") || return 1
+    SC_STACK_HTTP_PORT=$(sc_free_port "$SC_STACK_PG_PORT" "$SC_STACK_REDIS_PORT") || return 1
+    SC_STACK_DB=$name
+    SC_STACK_DB_PASSWORD=$(openssl rand -hex 24)
+    SC_STACK_REDIS_PASSWORD=$(openssl rand -hex 24)
+    SC_STACK_CONFIG=$dir/sc.conf
+    cat >"$SC_STACK_CONFIG" <<EOF
+# throwaway config ($name)
+JWT_SECRET=$(openssl rand -hex 32)
+DB_HOST=127.0.0.1
+DB_PORT=$SC_STACK_PG_PORT
+DB_USER=$name
+DB_PASSWORD=$SC_STACK_DB_PASSWORD
+DB_NAME=$name
+DB_SSL_MODE=disable
+REDIS_HOST=127.0.0.1
+REDIS_PORT=$SC_STACK_REDIS_PORT
+REDIS_PASSWORD=$SC_STACK_REDIS_PASSWORD
+EOF
+    sc_secure_config "$SC_STACK_CONFIG"
+}
+
+sc_stack_up() {
+    sc_pg_up "$1/pg" "$SC_STACK_PG_PORT" "$SC_STACK_DB" "$SC_STACK_DB_PASSWORD" "$SC_STACK_DB" fast &&
+        sc_redis_up "$1/redis" "$SC_STACK_REDIS_PORT" "$SC_STACK_REDIS_PASSWORD"
+}
+
+sc_stack_down() {
+    sc_redis_down "$1/redis"
+    sc_pg_down "$1/pg"
 }
 
 # ---------------------------------------------------------------- PostgreSQL

@@ -42,35 +42,17 @@ chmod 0755 "$T"
 teardown() {
     sc_lighttpd_down "$T/lighttpd"
     sc_apache_down "$T/apache"
-    sc_redis_down "$T/redis"
-    sc_pg_down "$T/pg"
+    sc_stack_down "$T"
     if [[ ${SC_KEEP_TMP:-0} == 1 ]]; then echo "integration: kept $T"; else rm -rf "$T"; fi
 }
 trap teardown EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-PG_PORT=$(sc_free_port) || exit 1
-REDIS_PORT=$(sc_free_port "$PG_PORT") || exit 1
-HTTP_PORT=$(sc_free_port "$PG_PORT" "$REDIS_PORT") || exit 1
-DB_PASSWORD=$(openssl rand -hex 24)
-REDIS_PASSWORD=$(openssl rand -hex 24)
-
-export SC_CONFIG=$T/sc.conf
-cat >"$SC_CONFIG" <<EOF
-# integration test config (throwaway)
-JWT_SECRET=$(openssl rand -hex 32)
-DB_HOST=127.0.0.1
-DB_PORT=$PG_PORT
-DB_USER=sc_test
-DB_PASSWORD=$DB_PASSWORD
-DB_NAME=sc_test
-DB_SSL_MODE=disable
-REDIS_HOST=127.0.0.1
-REDIS_PORT=$REDIS_PORT
-REDIS_PASSWORD=$REDIS_PASSWORD
-EOF
-sc_secure_config "$SC_CONFIG"
+sc_stack_init "$T" sc_test || die "no free ports"
+PG_PORT=$SC_STACK_PG_PORT REDIS_PORT=$SC_STACK_REDIS_PORT HTTP_PORT=$SC_STACK_HTTP_PORT
+DB_PASSWORD=$SC_STACK_DB_PASSWORD REDIS_PASSWORD=$SC_STACK_REDIS_PASSWORD
+export SC_CONFIG=$SC_STACK_CONFIG
 
 # binaries copied where the web server user can reach them
 install -d -m 0755 "$T/app" "$T/app/cgi-bin" "$T/app/tests"

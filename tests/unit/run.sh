@@ -23,31 +23,20 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/sc-unit.XXXXXX") || exit 1
 chmod 755 "$work"    # PostgreSQL runs as another account when we are root
 
 cleanup() {
-    sc_pg_down "$work/pg"
-    sc_redis_down "$work/redis"
+    sc_stack_down "$work"
     rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-pg_port=$(sc_free_port) || exit 1
-redis_port=$(sc_free_port "$pg_port") || exit 1
-pg_user=sc_unit
-pg_db=sc_unit
-pg_pass=$(openssl rand -hex 16)
-redis_pass=$(openssl rand -hex 16)
-
-if ! sc_pg_up "$work/pg" "$pg_port" "$pg_user" "$pg_pass" "$pg_db" fast; then
-    echo "unit: PostgreSQL did not start" >&2
+if ! sc_stack_init "$work" sc_unit || ! sc_stack_up "$work"; then
+    echo "unit: PostgreSQL or Redis did not start" >&2
     echo "unit: 0 passed, $# failed"
     exit 1
 fi
-if ! sc_redis_up "$work/redis" "$redis_port" "$redis_pass"; then
-    echo "unit: Redis did not start" >&2
-    echo "unit: 0 passed, $# failed"
-    exit 1
-fi
+pg_port=$SC_STACK_PG_PORT redis_port=$SC_STACK_REDIS_PORT pg_user=$SC_STACK_DB pg_db=$SC_STACK_DB
+pg_pass=$SC_STACK_DB_PASSWORD redis_pass=$SC_STACK_REDIS_PASSWORD
 
 export SC_TEST_PG_PORT=$pg_port SC_TEST_PG_USER=$pg_user SC_TEST_PG_PASSWORD=$pg_pass \
     SC_TEST_PG_DB=$pg_db SC_TEST_REDIS_PORT=$redis_port SC_TEST_REDIS_PASSWORD=$redis_pass
