@@ -160,6 +160,7 @@ fuzz: $(FUZZERS)
 # ---- integration, run, bench ----
 integration: all
 	@tests/integration/graceful.sh $(B)
+	@tests/integration/install.sh
 	@tests/integration/run.sh
 
 # The same cases through lighttpd with every program built with ASan+UBSan.

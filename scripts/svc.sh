@@ -14,6 +14,7 @@
 #   sc_redis_down DIR
 #   sc_lighttpd_up DIR PORT BIN-DIR SC-CONFIG MAX-PROCS [--area-dir AREA=DIR]... ROUTE-FILE...
 #   sc_lighttpd_down DIR
+#   (SC_WEB_SNIPPET=FILE sc_*_up ...: include that installed snippet instead of generating one)
 #   sc_apache_up DIR PORT BIN-DIR SC-CONFIG MAX-PROCS [--area-dir AREA=DIR]... ROUTE-FILE...
 #   sc_apache_down DIR
 #   sc_secure_config FILE                0640 root:www-data as root, 0600 otherwise
@@ -254,12 +255,18 @@ _sc_web_prepare() {
     chmod 0755 "$dir" "$dir/conf" "$dir/www"
     if sc_is_root; then chown "$user:$group" "$dir/run" "$dir/logs"; fi
     if sc_port_busy "$port"; then sc_log "sc_${kind}_up: port $port ($kind) is already in use"; return 1; fi
-    "$SC_ROOT/scripts/gen-routes.sh" --bin-dir "$bin" --config "$conf" --run-dir "$dir/run" \
-        --max-procs "$procs" --out "$dir/conf" "$@" || return 1
-    sed -e "s|@ROUTES_CONF@|$dir/conf/$kind-routes.conf|g" "$SC_ROOT/httpd-conf/$kind.conf" >"$dir/conf/sc-$kind.conf"
+    local snippet=$dir/conf/sc-$kind.conf
+    if [[ -n ${SC_WEB_SNIPPET:-} ]]; then
+        # An installed snippet (make install) with its own generated routes: use it as it is.
+        snippet=$SC_WEB_SNIPPET
+    else
+        "$SC_ROOT/scripts/gen-routes.sh" --bin-dir "$bin" --config "$conf" --run-dir "$dir/run" \
+            --max-procs "$procs" --out "$dir/conf" "$@" || return 1
+        sed -e "s|@ROUTES_CONF@|$dir/conf/$kind-routes.conf|g" "$SC_ROOT/httpd-conf/$kind.conf" >"$snippet"
+    fi
     sed -e "s|@STATE_DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@USER@|$user|g" -e "s|@GROUP@|$group|g" \
-        -e "s|@SNIPPET@|$dir/conf/sc-$kind.conf|g" "$SC_ROOT/httpd-conf/$kind-standalone.conf.in" >"$dir/conf/$kind.conf"
-    if grep -n '@[A-Z_]*@' "$dir/conf/$kind.conf" "$dir/conf/sc-$kind.conf"; then
+        -e "s|@SNIPPET@|$snippet|g" "$SC_ROOT/httpd-conf/$kind-standalone.conf.in" >"$dir/conf/$kind.conf"
+    if grep -n '@[A-Z_]*@' "$dir/conf/$kind.conf" "$snippet"; then
         sc_log "sc_${kind}_up: placeholders left in the generated config"; return 1
     fi
 }
