@@ -1,5 +1,6 @@
 /* sc_app.c - the FastCGI accept loop and the common request checks. */
 #include "sc_app.h"
+#include "sc_auth.h"
 #include "sc_config.h"
 #include "sc_cors.h"
 #include "sc_db.h"
@@ -116,6 +117,17 @@ void sc_app_dispatch(const sc_endpoint *ep, sc_req *req, sc_resp *resp)
 		sc_resp_fail(resp, "handler set no response");
 }
 
+int sc_app_db_error(sc_resp *resp, const sc_db_err *err)
+{
+	if (err->unavailable) {
+		sc_log(SC_LOG_ERROR, "database unavailable", NULL);
+		sc_resp_error(resp, 503, "database unavailable, try again later");
+		sc_resp_header(resp, "Retry-After", "5");
+		return -1;
+	}
+	return sc_resp_fail(resp, err->msg);
+}
+
 /* Read the body: exactly content_length bytes (it is within the cap). */
 static int read_body(FCGX_Request *fr, sc_req *req, char **out, size_t *len)
 {
@@ -168,7 +180,8 @@ static void serve(const sc_endpoint *ep, FCGX_Request *fr, sc_arena *a, sc_buf *
 		size_t len = 0;
 		if (req.content_length > 0 && read_body(fr, &req, &body, &len) < 0)
 			sc_resp_error(&resp, 400, "request body shorter than Content-Length");
-		else if (sc_app_body(ep, &req, &resp, body ? body : "", len))
+		else if (sc_app_body(ep, &req, &resp, body ? body : "", len) &&
+		    sc_auth_guard(ep->flags, &req, &resp))
 			sc_app_dispatch(ep, &req, &resp);
 	}
 	sc_buf_reset(out);
@@ -212,6 +225,10 @@ int sc_app_run(const sc_endpoint *ep)
 	sigaddset(&stopset, SIGTERM);
 	sigaddset(&stopset, SIGUSR1);
 
+	if (ep->init != NULL && ep->init() != 0) {
+		fprintf(stderr, "secureconnect: %s: initialisation failed\n", ep->name);
+		return 1;
+	}
 	if (FCGX_Init() != 0) {
 		fprintf(stderr, "secureconnect: %s: cannot initialise libfcgi\n", ep->name);
 		return 1;

@@ -10,7 +10,8 @@
  * until SIGTERM/SIGUSR1: then it finishes the request in hand, closes its
  * connections and returns 0. Per request it runs the common checks in a fixed
  * order (docs/decisions.md): route -> method (405 + Allow) -> CORS preflight ->
- * body limits (413, 415) -> JSON parse (400) -> handler; renders the envelope,
+ * body limits (413, 415) -> JSON parse (400) -> authentication and rate limit
+ * (sc_auth: 401, 429, 503) -> handler; renders the envelope,
  * logs one access line and resets the arena. */
 #ifndef SC_APP_H
 #define SC_APP_H
@@ -26,6 +27,8 @@ typedef int (*sc_handler)(sc_req *req, sc_resp *resp);
 enum {
 	SC_EP_JSON          = 1u << 0,  /* parse a JSON object body when one is sent */
 	SC_EP_JSON_REQUIRED = 1u << 1,  /* POST/PUT/PATCH must send a JSON object */
+	SC_EP_AUTH          = 1u << 2,  /* bearer access token; per-user rate limit */
+	SC_EP_PUBLIC        = 1u << 3,  /* no token; per-address rate limit */
 };
 
 typedef struct sc_endpoint {
@@ -35,6 +38,8 @@ typedef struct sc_endpoint {
 	size_t      body_cap;  /* 0: SC_LIMIT_BODY_DEFAULT */
 	unsigned    flags;     /* SC_EP_* */
 	sc_handler  handler;
+	int       (*init)(void);  /* optional: after the config is loaded, before the
+	                           * first request (warm-ups); non-zero stops the program */
 } sc_endpoint;
 
 /* Run the program; returns the process exit status. */
@@ -49,6 +54,11 @@ int sc_app_body(const sc_endpoint *ep, sc_req *req, sc_resp *resp,
     const char *body, size_t len);
 /* Run the handler; a handler that set nothing answers 500. */
 void sc_app_dispatch(const sc_endpoint *ep, sc_req *req, sc_resp *resp);
+
+/* Answer a failed statement: 503 when the database is unreachable, else a
+ * logged 500. Returns -1 for `return sc_app_db_error(...)`. */
+struct sc_db_err;
+int sc_app_db_error(sc_resp *resp, const struct sc_db_err *err);
 
 /* 1 when a Content-Type value is application/json (parameters allowed). */
 int sc_app_is_json_type(const char *ct);

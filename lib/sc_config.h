@@ -35,6 +35,24 @@ typedef enum {
 	  "The iss claim of issued access tokens.") \
 	X(JWT_ACCESS_TTL_SECONDS, SC_CT_INT, "900", 60, 86400, NULL, 0, \
 	  "Lifetime of an access token.") \
+	X(JWT_REFRESH_TTL_SECONDS, SC_CT_INT, "2592000", 3600, 31536000, NULL, 0, \
+	  "Lifetime of a refresh token (and so of an idle session); each use rotates it.") \
+	X(PASSWORD_ARGON2_MEMORY_KIB, SC_CT_INT, "19456", 19456, 4194304, NULL, 0, \
+	  "Argon2id memory cost in KiB (at least 19 MiB). Weaker stored hashes are upgraded at login.") \
+	X(PASSWORD_ARGON2_TIME, SC_CT_INT, "2", 2, 16, NULL, 0, "Argon2id passes.") \
+	X(PASSWORD_ARGON2_LANES, SC_CT_INT, "1", 1, 16, NULL, 0, "Argon2id lanes.") \
+	X(LOGIN_MAX_FAILURES, SC_CT_INT, "5", 1, 100, NULL, 0, \
+	  "Failed logins for one account within LOGIN_LOCK_SECONDS before it is locked.") \
+	X(LOGIN_LOCK_SECONDS, SC_CT_INT, "900", 60, 86400, NULL, 0, \
+	  "Window for counting failed logins, and how long the lock lasts.") \
+	X(RATE_LIMIT_IP_PER_MINUTE, SC_CT_INT, "60", 1, 1000000, NULL, 0, \
+	  "Sustained requests per minute from one address to public endpoints (GCRA).") \
+	X(RATE_LIMIT_IP_BURST, SC_CT_INT, "20", 1, 1000000, NULL, 0, \
+	  "Requests one address may send at once to public endpoints.") \
+	X(RATE_LIMIT_USER_PER_MINUTE, SC_CT_INT, "600", 1, 1000000, NULL, 0, \
+	  "Sustained requests per minute of one user to authenticated endpoints (GCRA).") \
+	X(RATE_LIMIT_USER_BURST, SC_CT_INT, "100", 1, 1000000, NULL, 0, \
+	  "Requests one user may send at once to authenticated endpoints.") \
 	X(DB_HOST, SC_CT_STR, "127.0.0.1", 1, 255, NULL, 0, \
 	  "PostgreSQL host name, address, or unix socket directory.") \
 	X(DB_PORT, SC_CT_INT, "5432", 1, 65535, NULL, 0, "PostgreSQL port.") \

@@ -57,6 +57,7 @@ static void err_from_conn(sc_db *db, sc_db_err *err, const char *what)
 	size_t n;
 	err->unavailable = 1;
 	err->sqlstate[0] = '\0';
+	err->constraint[0] = '\0';
 	snprintf(err->msg, sizeof(err->msg), "%s: %s", what, m);
 	n = strlen(err->msg);
 	while (n > 0 && (err->msg[n - 1] == '\n' || err->msg[n - 1] == ' '))
@@ -114,6 +115,10 @@ static int result_error(sc_db *db, PGresult *res, sc_db_err *err)
 	    strncmp(state, "53", 2) == 0))
 		err->unavailable = 1;
 	snprintf(err->sqlstate, sizeof(err->sqlstate), "%s", state ? state : "");
+	{
+		const char *c = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+		snprintf(err->constraint, sizeof(err->constraint), "%s", c ? c : "");
+	}
 	snprintf(err->msg, sizeof(err->msg), "%s", m ? m : "unknown error");
 	n = strlen(err->msg);
 	while (n > 0 && (err->msg[n - 1] == '\n' || err->msg[n - 1] == ' '))

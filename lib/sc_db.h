@@ -23,6 +23,7 @@ typedef struct sc_db sc_db;
 typedef struct sc_db_err {
 	int  unavailable;       /* connection problem: answer 503 */
 	char sqlstate[6];       /* "23505" etc., "" when none */
+	char constraint[64];    /* the violated constraint or index, "" when none */
 	char msg[256];          /* for the log, never for the client */
 } sc_db_err;
 

@@ -4,6 +4,7 @@
 #include "sc_config.h"
 #include "sc_log.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,47 @@ int sc_redis_cmd(sc_redis *r, int argc, const char **argv, const size_t *argvlen
 	*unavailable = 1;
 	*errstr = r->err;
 	return -1;
+}
+
+int sc_redis_eval(sc_redis *r, sc_redis_script *s, int nkeys, const char **keys,
+    int nargs, const char **args, redisReply **reply, int *unavailable, const char **errstr)
+{
+	const char *argv[3 + 16];
+	size_t lens[3 + 16];
+	char num[8];
+	int i, n = 0, rc;
+
+	if (nkeys < 0 || nargs < 0 || nkeys + nargs > 16) {
+		*unavailable = 0;
+		*errstr = "too many script arguments";
+		return -1;
+	}
+	if (s->sha[0] == '\0') {
+		unsigned char md[20];
+		unsigned int mdlen = 0;
+		EVP_Digest(s->text, strlen(s->text), md, &mdlen, EVP_sha1(), NULL);
+		for (i = 0; i < 20; i++)
+			snprintf(s->sha + 2 * i, 3, "%02x", md[i]);
+	}
+	snprintf(num, sizeof(num), "%d", nkeys);
+	argv[n++] = "EVALSHA";
+	argv[n++] = s->sha;
+	argv[n++] = num;
+	for (i = 0; i < nkeys; i++)
+		argv[n++] = keys[i];
+	for (i = 0; i < nargs; i++)
+		argv[n++] = args[i];
+	for (i = 0; i < n; i++)
+		lens[i] = strlen(argv[i]);
+	rc = sc_redis_cmd(r, n, argv, lens, reply, unavailable, errstr);
+	if (rc < 0 && !*unavailable && strncmp(*errstr, "NOSCRIPT", 8) == 0) {
+		argv[0] = "EVAL";
+		argv[1] = s->text;
+		lens[0] = 4;
+		lens[1] = strlen(s->text);
+		rc = sc_redis_cmd(r, n, argv, lens, reply, unavailable, errstr);
+	}
+	return rc;
 }
 
 int sc_redis_ping(sc_redis *r)

@@ -21,6 +21,19 @@ void      sc_redis_close(sc_redis *r);
 int sc_redis_cmd(sc_redis *r, int argc, const char **argv, const size_t *argvlen,
     redisReply **reply, int *unavailable, const char **errstr);
 
+/* A Lua script, sent by its SHA-1 (EVALSHA) and by its text (EVAL) only when
+ * Redis does not know it yet: one round trip in the common case. script must
+ * be a constant with static storage; its SHA-1 is cached in *sha (41 bytes,
+ * zero-initialised by the caller). At most 8 keys + args. Same return
+ * convention as sc_redis_cmd. */
+typedef struct sc_redis_script {
+	const char *text;
+	char        sha[41];
+} sc_redis_script;
+
+int sc_redis_eval(sc_redis *r, sc_redis_script *s, int nkeys, const char **keys,
+    int nargs, const char **args, redisReply **reply, int *unavailable, const char **errstr);
+
 /* PING: 0 when Redis answers. */
 int sc_redis_ping(sc_redis *r);
 

@@ -12,6 +12,7 @@
 
 #include "sc_arena.h"
 #include "sc_buf.h"
+#include "sc_jwt.h"
 #include "sc_limits.h"
 #include "sc_route.h"
 #include "sc_url.h"
@@ -40,6 +41,8 @@ typedef struct sc_req {
 	int              preflight;       /* OPTIONS + Origin + Access-Control-Request-Method */
 	char             request_id[SC_LIMIT_REQUEST_ID + 1];
 	uint64_t         start_us;
+	int              authed;          /* set by the guard for SC_EP_AUTH endpoints */
+	sc_jwt_claims    user;            /* the caller, when authed */
 	struct sc_db    *db;              /* process-wide, lazily connected */
 	struct sc_redis *redis;
 } sc_req;

@@ -73,6 +73,13 @@ if [[ ! -s $DEV ]]; then
     echo "run: created $DEV (0600, fresh secrets)"
 fi
 chmod 0600 "$DEV"
+# Dev rate limits are loose, so a client test suite can register and log in a few hundred
+# users a minute from one address (the login lockout stays as in production). Added to older
+# dev configs too; edit the file or set them in the environment to change them.
+for kv in RATE_LIMIT_IP_PER_MINUTE=6000 RATE_LIMIT_IP_BURST=300 RATE_LIMIT_USER_PER_MINUTE=6000 \
+          RATE_LIMIT_USER_BURST=300; do
+    grep -q "^${kv%%=*}=" "$DEV" || echo "$kv" >>"$DEV"
+done
 
 # ---- effective config: dev config, with every config key set in the environment overriding it
 KEYS=$("$ADMIN" config-keys) || die "sc-admin config-keys failed"

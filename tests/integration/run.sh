@@ -99,8 +99,11 @@ for SERVER in $SERVERS; do
         FAILED+=("$SERVER")
         continue
     fi
-    SC_BASE=http://127.0.0.1:$HTTP_PORT SC_SERVER=$SERVER bash "$CASES"
-    rc=$?
+    # cases.sh first, then every cases-<area>.sh beside it (one file per issue area)
+    rc=0
+    for c in "$CASES" $( [[ -z ${SC_CASES:-} ]] && ls "$ROOT"/tests/integration/cases-*.sh 2>/dev/null); do
+        SC_BASE=http://127.0.0.1:$HTTP_PORT SC_SERVER=$SERVER bash "$c" || rc=1
+    done
     "sc_${SERVER}_down" "$T/$SERVER"
     # The server may exit before its FastCGI programs do: wait (up to 10 s) until none of the
     # programs of this run is left, so their last words (leak reports at exit) are in the logs.
