@@ -4,12 +4,18 @@
  *   sc-admin config-keys           print every setting's name
  *   sc-admin config-doc            print the settings as a Markdown table
  *   sc-admin migrate [--dir DIR]   apply sql/NNN_*.sql in order
+ *   sc-admin rebuild-redis         put back what Redis must know and PostgreSQL has:
+ *                                  the revocation marks of recently revoked sessions
  *
  * Configuration comes from the environment and the file named by SC_CONFIG
  * (docs/decisions.md). */
 #include "sc_config.h"
+#include "sc_db.h"
+#include "sc_jwt.h"
 #include "sc_log.h"
 #include "sc_migrate.h"
+#include "sc_ratelimit.h"
+#include "sc_redis.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -51,6 +57,50 @@ static int config_doc(void)
 	return 0;
 }
 
+/* Sessions revoked within the access-token lifetime, with the seconds left. */
+static const char SQL_RECENTLY_REVOKED[] =
+    "SELECT session_id, ceil($1::int - extract(epoch FROM now() - revoked_at))::int "
+    "FROM sessions WHERE revoked_at > now() - make_interval(secs => $1::int)";
+
+/* After Redis lost its data (a restart without persistence), access tokens of
+ * revoked sessions would work again until they expire: mark them again. */
+static int rebuild_redis(void)
+{
+	char ttl[24];
+	const char *p[1] = { ttl };
+	sc_db *db = sc_db_new();
+	sc_redis *r = sc_redis_new();
+	sc_arena a;
+	sc_db_err err;
+	PGresult *res;
+	int i, rc = 1, n = 0;
+
+	sc_arena_init(&a);
+	snprintf(ttl, sizeof(ttl), "%lld", sc_config_int(SC_CFG_JWT_ACCESS_TTL_SECONDS) + SC_JWT_LEEWAY);
+	if (sc_db_exec(db, &a, SQL_RECENTLY_REVOKED, 1, p, SC_DB_RETRY, &res, &err) < 0) {
+		fprintf(stderr, "rebuild-redis: %s\n", err.msg);
+		goto out;
+	}
+	for (i = 0; i < PQntuples(res); i++) {
+		const char *left = PQgetvalue(res, i, 1);
+		long long secs;
+		if (sc_parse_i64(left, strlen(left), 1, 1000000, &secs) < 0)
+			secs = 1;
+		if (sc_ratelimit_revoke(r, PQgetvalue(res, i, 0), secs) < 0) {
+			fprintf(stderr, "rebuild-redis: Redis refused the revocation marks\n");
+			goto out;
+		}
+		n++;
+	}
+	printf("rebuild-redis: %d revoked sessions marked\n", n);
+	rc = 0;
+out:
+	sc_arena_cleanup(&a);
+	sc_redis_free(r);
+	sc_db_free(db);
+	return rc;
+}
+
 static int load(void)
 {
 	const char *err;
@@ -64,7 +114,7 @@ static int load(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: sc-admin check-config | config-keys | config-doc | "
-	    "migrate [--dir DIR]\n");
+	    "migrate [--dir DIR] | rebuild-redis\n");
 	return 2;
 }
 
@@ -99,6 +149,11 @@ int main(int argc, char **argv)
 		if (load() < 0)
 			return 1;
 		return sc_migrate_run(dir, stdout, stderr) == 0 ? 0 : 1;
+	}
+	if (strcmp(argv[1], "rebuild-redis") == 0) {
+		if (load() < 0)
+			return 1;
+		return rebuild_redis();
 	}
 	return usage();
 }
