@@ -7,8 +7,19 @@
 # Prints req/s and health/hello against the 90% target; writes build/bench/results.txt.
 # Benchmarks are not tests: the exit status is 0 whatever the ratio (non-zero only on errors).
 #
+# Then, on the same stack and lighttpd (bench/lib/more.sh, docs/benchmarks.md):
+#   2. logins per second (POST /v1/auth/login, bench/login.lua) beside the Argon2id hash time at
+#      the configured cost (bench/argon2_time.c) and its ceiling (CPUs / hash time);
+#   3. GET /v1/users/me with a bearer token (when build/cgi-bin/users-me.fcgi exists) against the
+#      ceiling of its unavoidable work: 1 / (1/hello + 1/pgbench -S + 1/redis-benchmark GET);
+#   4. the PHP peer (bench/peers/users_me.php on PHP-FPM, /peer/users/me), C/PHP per round.
+# The stack's rate limits are raised to their maximum and the bench user logs in with the right
+# password, so neither the limits nor the lockout are measured.
+#
 # Environment: SC_BUILD (default ./build), SC_BENCH_DURATION (default 5s),
-# SC_BENCH_ROUNDS (default 6), SC_MAX_PROCS (default 2).
+# SC_BENCH_ROUNDS (default 6), SC_MAX_PROCS (default 2), SC_BENCH_PEER_ROUNDS (default 3, the
+# users/me vs PHP rounds), SC_BENCH_LOGIN_DURATION (default 10s), SC_BENCH_PHP_CHILDREN
+# (default SC_MAX_PROCS, kept within 2..4).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,6 +27,12 @@ cd "$ROOT" || exit 1
 export SC_ROOT=$ROOT
 # shellcheck source=scripts/svc.sh
 . "$ROOT/scripts/svc.sh"
+# shellcheck source=bench/lib/stack.sh
+. "$ROOT/bench/lib/stack.sh"
+# shellcheck source=bench/lib/peer.sh
+. "$ROOT/bench/lib/peer.sh"
+# shellcheck source=bench/lib/floor.sh
+. "$ROOT/bench/lib/floor.sh"
 
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
@@ -25,9 +42,27 @@ HELLO=$BUILD/bench/hello.fcgi
 ADMIN=$BUILD/tools/sc-admin
 for f in "$HEALTH" "$HELLO" "$ADMIN"; do [[ -x $f ]] || die "$f is missing; run make first"; done
 command -v wrk >/dev/null || die "wrk is not installed (scripts/install-deps.sh)"
+LOGIN=$BUILD/cgi-bin/auth-login.fcgi
+REGISTER=$BUILD/cgi-bin/auth-register.fcgi
+USERS_ME=$BUILD/cgi-bin/users-me.fcgi
+for f in "$LOGIN" "$REGISTER"; do [[ -x $f ]] || die "$f is missing; run make first"; done
+HAVE_ME=0
+[[ -x $USERS_ME ]] && HAVE_ME=1
+# The PHP peer's packages (php-fpm, php-redis, php-pgsql): only the bench installs them.
+HAVE_PHP=0
+if "$ROOT/scripts/install-deps.sh" bench && bench_php_fpm_bin >/dev/null; then
+    HAVE_PHP=1
+else
+    echo "bench: the PHP peer's packages are missing (scripts/install-deps.sh bench); no PHP figures"
+fi
 DURATION=${SC_BENCH_DURATION:-5s}
 ROUNDS=${SC_BENCH_ROUNDS:-6}
 MAX_PROCS=${SC_MAX_PROCS:-2}
+PEER_ROUNDS=${SC_BENCH_PEER_ROUNDS:-3}
+LOGIN_DURATION=${SC_BENCH_LOGIN_DURATION:-10s}
+PHP_CHILDREN=${SC_BENCH_PHP_CHILDREN:-$MAX_PROCS}
+((PHP_CHILDREN < 2)) && PHP_CHILDREN=2
+((PHP_CHILDREN > 4)) && PHP_CHILDREN=4
 RESULTS=$BUILD/bench/results.txt
 
 T=$(mktemp -d /tmp/sc-bench.XXXXXX) || die "mktemp failed"
@@ -35,6 +70,7 @@ chmod 0755 "$T"
 # shellcheck disable=SC2317  # invoked by the trap
 teardown() {
     sc_lighttpd_down "$T/lighttpd"
+    bench_php_down "$T/php"
     sc_stack_down "$T"
     rm -rf "$T"
 }
@@ -45,22 +81,43 @@ trap 'exit 143' TERM
 sc_stack_init "$T" sc_bench || die "no free ports"
 HTTP_PORT=$SC_STACK_HTTP_PORT
 CONF=$SC_STACK_CONFIG
+# Limits at their maximum (1,000,000 a minute, same burst): the bench measures the endpoints, not
+# the limiter. Tokens live an hour, longer than the bench.
+for k in RATE_LIMIT_IP_PER_MINUTE RATE_LIMIT_IP_BURST RATE_LIMIT_USER_PER_MINUTE RATE_LIMIT_USER_BURST; do
+    bench_config_set "$CONF" "$k" 1000000
+done
+bench_config_set "$CONF" JWT_ACCESS_TTL_SECONDS 3600
 
 install -d -m 0755 "$T/app/cgi-bin" "$T/app/bench"
 install -m 0755 "$HEALTH" "$T/app/cgi-bin/"
 install -m 0755 "$BUILD"/cgi-bin/ops-notfound.fcgi "$T/app/cgi-bin/" 2>/dev/null || die "ops-notfound.fcgi is missing"
 install -m 0755 "$HELLO" "$T/app/bench/"
-cat >"$T/routes" <<'EOF'
-# METHODS   PATH-PATTERN   PROGRAM        AUTH    SUMMARY
-GET,HEAD    /health        ops/health     public  Liveness (libsc)
-GET,HEAD    /hello         bench/hello    public  Plain libfcgi peer
-*           /*             ops/notfound   public  Catch-all
-EOF
+install -m 0755 "$LOGIN" "$REGISTER" "$T/app/cgi-bin/"
+((HAVE_ME)) && install -m 0755 "$USERS_ME" "$T/app/cgi-bin/"
+{
+    echo "# METHODS   PATH-PATTERN   PROGRAM        AUTH    SUMMARY"
+    echo "GET,HEAD    /health        ops/health     public  Liveness (libsc)"
+    echo "GET,HEAD    /hello         bench/hello    public  Plain libfcgi peer"
+    echo "POST        /v1/auth/register  auth/register  public  The bench user"
+    echo "POST        /v1/auth/login     auth/login     public  Logins per second"
+    ((HAVE_ME)) && echo "GET         /v1/users/me   users/me       auth    Own profile"
+    echo "*           /*             ops/notfound   public  Catch-all"
+} >"$T/routes"
 
 sc_stack_up "$T" || die "PostgreSQL or Redis did not start"
 SC_CONFIG=$CONF "$ADMIN" migrate --dir "$ROOT/sql" >"$T/migrate.log" 2>&1 || { cat "$T/migrate.log" >&2; die "migrate failed"; }
-sc_lighttpd_up "$T/lighttpd" "$HTTP_PORT" "$T/app/cgi-bin" "$CONF" "$MAX_PROCS" \
-    --area-dir "bench=$T/app/bench" "$T/routes" || die "lighttpd did not start"
+if ((HAVE_PHP)) && ! bench_php_up "$T/php" "$PHP_CHILDREN" "$CONF"; then
+    echo "bench: php-fpm did not start; no PHP figures"
+    HAVE_PHP=0
+fi
+# The generated routes plus, when PHP runs, /peer/users/me to PHP-FPM: given to sc_lighttpd_up
+# as SC_WEB_SNIPPET (bench/lib/stack.sh), so scripts/svc.sh is used as it is.
+PEER_SOCK="" PEER_SCRIPT=""
+((HAVE_PHP)) && PEER_SOCK=$T/php/fpm.sock PEER_SCRIPT=$T/php/users_me.php
+bench_web_snippet "$T/web" "$T/lighttpd/run" "$T/app/cgi-bin" "$CONF" "$MAX_PROCS" \
+    "$PEER_SOCK" "$PEER_SCRIPT" --area-dir "bench=$T/app/bench" "$T/routes" || die "route generation failed"
+SC_WEB_SNIPPET=$T/web/sc-lighttpd.conf sc_lighttpd_up "$T/lighttpd" "$HTTP_PORT" "$T/app/cgi-bin" \
+    "$CONF" "$MAX_PROCS" --area-dir "bench=$T/app/bench" "$T/routes" || die "lighttpd did not start"
 
 BASE=http://127.0.0.1:$HTTP_PORT
 for p in /hello /health; do
@@ -73,15 +130,16 @@ echo "bench: warming up"
 wrk -t2 -c50 -d2s "$BASE/hello" >/dev/null
 wrk -t2 -c50 -d2s "$BASE/health" >/dev/null
 
-# run PATH -> prints req/s (integer); the full wrk output goes to $T/wrk-*.txt
-n=0
+# run PATH [WRK-OPTION...] -> prints req/s (integer); the options given override -t2 -c50
+# -d$DURATION. The wrk output of the last run is in $T/wrk.txt (run is called in $(...), so it
+# cannot keep a counter), every run's is appended to $T/wrk-all.txt.
 run() {
-    n=$((n + 1))
-    wrk -t2 -c50 -d"$DURATION" "$BASE$1" >"$T/wrk-$n.txt" 2>&1 || { cat "$T/wrk-$n.txt" >&2; return 1; }
-    if grep -qE 'Non-2xx|Socket errors' "$T/wrk-$n.txt"; then
-        grep -E 'Non-2xx|Socket errors' "$T/wrk-$n.txt" | sed "s|^|bench: $1: |" >&2
+    wrk -t2 -c50 -d"$DURATION" "${@:2}" "$BASE$1" >"$T/wrk.txt" 2>&1 || { cat "$T/wrk.txt" >&2; return 1; }
+    { echo "== $1"; cat "$T/wrk.txt"; } >>"$T/wrk-all.txt"
+    if grep -qE 'Non-2xx|Socket errors' "$T/wrk.txt"; then
+        grep -E 'Non-2xx|Socket errors' "$T/wrk.txt" | sed "s|^|bench: $1: |" >&2
     fi
-    awk '/^Requests\/sec:/ { printf "%d\n", $2 }' "$T/wrk-$n.txt"
+    awk '/^Requests\/sec:/ { printf "%d\n", $2 }' "$T/wrk.txt"
 }
 # Rounds alternate which path goes first, so a drift in machine load does not favour one side.
 # Each round gives a ratio; the median ratio is the figure (robust to a noisy round), and the
@@ -124,4 +182,8 @@ printf '  health/hello (median)    %8s %%   (target >= 90%%: %s)\n' "$ratio" "$v
 printf '  best health / best hello %8s %%\n' "$best_ratio"
 awk -v l="$load_before" 'BEGIN { exit !(l > 1.0) }' &&
     echo "bench: note: load average was $load_before before the bench started; other work on the machine skews the figures"
+
+# logins, users/me and its ceiling, the PHP peer (same stack, same lighttpd)
+# shellcheck source=bench/lib/more.sh
+. "$ROOT/bench/lib/more.sh"
 echo "bench: figures written to $RESULTS"

@@ -59,6 +59,7 @@ int sc_auth_guard(unsigned flags, sc_req *req, sc_resp *resp)
 		if (tok == NULL)
 			return unauthorized(resp, "missing bearer token");
 		if (sc_jwt_verify(tok, len, time(NULL), &req->user, &why) < 0) {
+			memset(&req->user, 0, sizeof(req->user));
 			sc_log(SC_LOG_INFO, "token refused", "\"reason\":\"%s\"", why);
 			return unauthorized(resp, "invalid or expired token");
 		}
@@ -75,6 +76,7 @@ int sc_auth_guard(unsigned flags, sc_req *req, sc_resp *resp)
 	}
 	if (rc < 0) {
 		/* Fail closed: without Redis neither revocation nor limits can be checked. */
+		memset(&req->user, 0, sizeof(req->user));
 		sc_resp_error(resp, 503, "service unavailable, try again later");
 		sc_resp_header(resp, "Retry-After", "5");
 		return 0;

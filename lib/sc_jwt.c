@@ -1,9 +1,11 @@
 /* sc_jwt.c - strict HS256 access tokens over libjwt 1.10. */
 #include "sc_jwt.h"
+#include "sc_buf.h"
 #include "sc_config.h"
 
 #include <errno.h>
 #include <jwt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,11 +55,23 @@ static int uuid_claim(jwt_t *j, const char *name, char *out)
 	return v != NULL && sc_uuid_parse(v, strlen(v), out) ? 0 : -1;
 }
 
+/* A NumericDate claim that must be a JSON integer. jwt_get_grant_int() of
+ * libjwt 1.10 returns 0 for a claim of another type (string, fraction,
+ * boolean) without saying so, so the claim's JSON text is read and parsed here:
+ * only a plain integer is a value. */
 static int int_claim(jwt_t *j, const char *name, long *out)
 {
-	errno = 0;
-	*out = jwt_get_grant_int(j, name);
-	return errno == ENOENT ? -1 : 0;
+	char *js = jwt_get_grants_json(j, name);
+	long long v;
+	int rc = -1;
+
+	if (js != NULL && sc_parse_i64(js, strlen(js), LLONG_MIN,
+	    LLONG_MAX, &v) == 0) {
+		*out = (long)v;
+		rc = 0;
+	}
+	free(js);
+	return rc;
 }
 
 static int check_claims(jwt_t *j, time_t now, sc_jwt_claims *c, const char **why)
@@ -78,8 +92,9 @@ static int check_claims(jwt_t *j, time_t now, sc_jwt_claims *c, const char **why
 		return *why = "wrong issuer", -1;
 	if (int_claim(j, "exp", &exp) < 0 || int_claim(j, "nbf", &nbf) < 0 ||
 	    int_claim(j, "iat", &iat) < 0)
-		return *why = "exp, nbf or iat missing", -1;
-	if ((long long)now >= (long long)exp + SC_JWT_LEEWAY)
+		return *why = "exp, nbf or iat missing or not an integer", -1;
+	/* Written so that no sum can overflow whatever exp and nbf hold. */
+	if ((long long)now - SC_JWT_LEEWAY >= (long long)exp)
 		return *why = "expired", -1;
 	if ((long long)nbf > (long long)now + SC_JWT_LEEWAY)
 		return *why = "not valid yet", -1;

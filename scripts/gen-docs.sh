@@ -2,19 +2,35 @@
 # shellcheck disable=SC2016  # single-quoted $ is literal text for the generated files
 # gen-docs.sh: generate the route reference and the curl examples from the route table.
 #
-# Usage: scripts/gen-docs.sh [ROUTES [ROUTES-MD [EXAMPLES-DIR]]]
-#        (defaults: cgi-bin/routes docs/routes.md examples/curl; `make` runs it)
+# Usage: scripts/gen-docs.sh [ROUTES [ROUTES-MD [EXAMPLES-DIR [BODIES-DIR]]]]
+#        (defaults: cgi-bin/routes docs/routes.md examples/curl docs/examples; `make` runs it)
 #
-# Writes ROUTES-MD (a Markdown table: method, path, program, auth, summary) and one executable
-# EXAMPLES-DIR/<area>-<name>.sh per program (one curl per route line of that program; the
-# catch-all gets none). Example files this script wrote earlier for programs that are no longer
-# in the table are removed. Output is deterministic (no dates), and files are only rewritten
-# when their content changes. Both outputs are committed.
+# Writes ROUTES-MD (a Markdown table: method, path, program, auth, summary, and a "first
+# session" walk-through) and one executable EXAMPLES-DIR/<area>-<name>.sh per program (one curl
+# per method of each route line of that program, HEAD and OPTIONS left out; the catch-all gets
+# none). A program with several requests takes the method as its argument
+# (`users-me.sh PATCH`; default: the first). Example files this script wrote earlier for
+# programs that are no longer in the table are removed. Output is deterministic (no dates), and
+# files are only rewritten when their content changes. Both outputs are committed.
+#
+# Each example works against `make run` as it is: base URL ${SC_BASE:-http://127.0.0.1:8080},
+# `auth` routes send "Authorization: Bearer $SC_TOKEN", and a path parameter is a shell
+# variable the script insists on (`/v1/auth/sessions/:id` -> ${SESSION_ID:?set SESSION_ID};
+# `:id` is named after the segment before it, `:conversation_id` -> CONVERSATION_ID).
+# Committed inputs in BODIES-DIR (hand-written, reviewed like code):
+#   <area>-<name>.<METHOD>.json   the JSON body of that request, sent inline (a here-document)
+#                                 with Content-Type: application/json. It may use ${VAR:?...}
+#                                 for values the caller supplies (a refresh token); such a file
+#                                 must not contain a backslash, a backtick or "$(".
+#   <area>-<name>.<METHOD>.query  a query string appended to the URL (may use ${VAR:-default}).
+# A request without a body file sends no body (a POST, PUT or PATCH says Content-Length: 0). A body or query file that matches no request
+# is an error (a renamed route must take its examples along).
 set -euo pipefail
 
 ROUTES=${1:-cgi-bin/routes}
 MD=${2:-docs/routes.md}
 EX=${3:-examples/curl}
+BODIES=${4:-docs/examples}
 MARK="Generated from cgi-bin/routes by make (scripts/gen-docs.sh); do not edit."
 
 die() { printf 'gen-docs: %s\n' "$*" >&2; exit 1; }
@@ -54,39 +70,141 @@ END { if (bad) exit 1 }' "$ROUTES" >"$tmp/routes.tsv"
 } >"$tmp/routes.md"
 
 # ---- examples/curl/<area>-<name>.sh
-mkdir -p "$tmp/ex"
+# requests.tsv: PROGRAM<TAB>METHOD<TAB>PATH<TAB>AUTH<TAB>SUMMARY, one per method worth a curl
 while IFS=$'\t' read -r methods path prog auth summary; do
     [[ $path == '/*' ]] && continue
-    f="$tmp/ex/${prog//\//-}.sh"
-    if [[ ! -e $f ]]; then
-        {
-            echo '#!/bin/sh'
-            echo "# $MARK"
-            echo "# Program: $prog. Run against \`make run\`: SC_BASE=http://127.0.0.1:8080 (default)."
-            [[ $auth == auth ]] && echo '# Needs an access token: export SC_TOKEN=<access token from the login endpoint>.'
-            echo 'set -eu'
-        } >"$f"
-    fi
-    # first listed method that is not HEAD/OPTIONS ("*" -> GET)
-    m=GET
+    n=0
     if [[ $methods != '*' ]]; then
         IFS=, read -r -a ms <<<"$methods"
-        m=${ms[0]}
-        for x in "${ms[@]}"; do [[ $x != HEAD && $x != OPTIONS ]] && { m=$x; break; }; done
+        for m in "${ms[@]}"; do
+            [[ $m == HEAD || $m == OPTIONS ]] && continue
+            printf '%s\t%s\t%s\t%s\t%s\n' "$prog" "$m" "$path" "$auth" "$summary"
+            n=$((n + 1))
+        done
     fi
-    # :param -> ${PARAM:?set PARAM}
-    url=$(printf '%s' "$path" | sed -E 's/:([a-z_][a-z0-9_]*)/${\U\1\E:?set \U\1\E}/g')
+    # "*", or only HEAD/OPTIONS: one GET
+    [[ $n -gt 0 ]] || printf '%s\t%s\t%s\t%s\t%s\n' "$prog" GET "$path" "$auth" "$summary"
+done <"$tmp/routes.tsv" >"$tmp/requests.tsv"
+
+# every body/query file must belong to a request
+for f in "$BODIES"/*.json "$BODIES"/*.query; do
+    [[ -e $f ]] || continue
+    b=$(basename "$f")
+    key=${b%.*}               # area-name.METHOD
+    found=0
+    while IFS=$'\t' read -r prog m _; do
+        [[ ${prog//\//-}.$m == "$key" ]] && { found=1; break; }
+    done <"$tmp/requests.tsv"
+    [[ $found == 1 ]] || die "$f: no route of cgi-bin/routes has this program and method"
+done
+
+# a path pattern with :params turned into shell variables
+url_of() {
+    local path=$1 out="" prev="" seg orig var
+    IFS=/ read -r -a segs <<<"${path#/}"
+    for seg in "${segs[@]}"; do
+        orig=$seg
+        if [[ $seg == :* ]]; then
+            var=${seg#:}
+            if [[ $var == id ]]; then
+                var=${prev%s}_id
+            fi
+            var=$(printf '%s' "$var" | tr 'a-z-' 'A-Z_')
+            seg="\${$var:?set $var}"
+        fi
+        out+="/$seg"
+        prev=$orig
+    done
+    printf '%s' "${out:-/}"
+}
+
+mkdir -p "$tmp/ex"
+cut -f1 "$tmp/requests.tsv" | awk '!seen[$0]++' >"$tmp/programs"
+while read -r prog; do
+    base=${prog//\//-}
+    f="$tmp/ex/$base.sh"
+    awk -F'\t' -v p="$prog" '$1 == p' "$tmp/requests.tsv" >"$tmp/mine.tsv"
+    mlist=$(cut -f2 "$tmp/mine.tsv" | awk '!seen[$0]++' | paste -sd'|' -)
+    first=${mlist%%|*}
+    multi=0
+    [[ $(wc -l <"$tmp/mine.tsv") -gt 1 ]] && multi=1
+    [[ $multi == 1 && $(cut -f2 "$tmp/mine.tsv" | sort | uniq -d) != "" ]] &&
+        die "$prog: two route lines with the same method; cannot tell its examples apart"
+    {
+        echo '#!/bin/sh'
+        echo "# $MARK"
+        echo "# Program: $prog. Run against \`make run\`: SC_BASE=http://127.0.0.1:8080 (default)."
+        grep -q $'\tauth\t' "$tmp/mine.tsv" &&
+            echo '# Needs an access token: export SC_TOKEN=<access token from the login endpoint>.'
+        [[ $multi == 1 ]] && echo "# Usage: $base.sh [${mlist}]   (default: $first)"
+        echo 'set -eu'
+        [[ $multi == 1 ]] && { echo; echo "case \${1:-$first} in"; }
+        while IFS=$'\t' read -r _ m path auth summary; do
+            body=$BODIES/$base.$m.json
+            query=$BODIES/$base.$m.query
+            url=$(url_of "$path")
+            if [[ -e $query ]]; then
+                q=$(tr -d '\n' <"$query")
+                [[ $q == *[\"\`\\]* || $q == *'$('* ]] && die "$query: no quotes, backticks, backslashes or \$( please"
+                url+="?$q"
+            fi
+            echo
+            [[ $multi == 1 ]] && echo "$m)"
+            echo "# $m $path: $summary"
+            printf 'curl -sS -X %s' "$m"
+            [[ $auth == auth ]] && printf ' \\\n  -H "Authorization: Bearer $SC_TOKEN"'
+            if [[ -e $body ]]; then
+                printf ' \\\n  -H "Content-Type: application/json" --data-binary @-'
+                printf ' \\\n  "${SC_BASE:-http://127.0.0.1:8080}%s"' "$url"
+                if grep -q '\${' "$body"; then
+                    grep -q '[\\`]\|\$(' "$body" && die "$body: uses \${...}, so no backslash, backtick or \$( please"
+                    printf ' <<JSON\n'
+                else
+                    printf " <<'JSON'\n"
+                fi
+                cat "$body"
+                [[ -z $(tail -c1 "$body") ]] || echo
+                echo 'JSON'
+            else
+                # no body: say so (lighttpd answers 411 to a POST without Content-Length)
+                case $m in POST|PUT|PATCH) printf ' \\\n  -H "Content-Length: 0"' ;; esac
+                printf ' \\\n  "${SC_BASE:-http://127.0.0.1:8080}%s"\n' "$url"
+            fi
+            echo 'echo'
+            [[ $multi == 1 ]] && echo ';;'
+        done <"$tmp/mine.tsv"
+        if [[ $multi == 1 ]]; then
+            echo
+            echo "*) echo \"usage: \$0 [${mlist}]\" >&2; exit 2 ;;"
+            echo 'esac'
+        fi
+    } >"$f"
+done <"$tmp/programs"
+
+# ---- the "first session" section of ROUTES-MD (when register and users/me exist)
+reg=$(awk -F'\t' '$1 == "auth/register" && $2 == "POST" { print $3; exit }' "$tmp/requests.tsv")
+me=$(awk -F'\t' '$1 == "users/me" && $2 == "GET" { print $3; exit }' "$tmp/requests.tsv")
+if [[ -n $reg && -n $me && -e $BODIES/auth-register.POST.json ]]; then
     {
         echo
-        echo "# $m $path: $summary"
-        args="-sS -X $m"
-        printf 'curl %s' "$args"
-        [[ $auth == auth ]] && printf ' \\\n  -H "Authorization: Bearer $SC_TOKEN"'
-        case $m in POST|PUT|PATCH) printf ' \\\n  -H "Content-Type: application/json" -d '"'"'{}'"'" ;; esac
-        printf ' \\\n  "${SC_BASE:-http://127.0.0.1:8080}%s"\n' "$url"
-        echo 'echo'
-    } >>"$f"
-done <"$tmp/routes.tsv"
+        echo "## A first session"
+        echo
+        echo "With \`make run\` serving, and curl and jq at hand: register (the body is"
+        echo "\`$BODIES/auth-register.POST.json\`), keep the access token, ask who you are."
+        echo
+        echo '```sh'
+        echo 'export SC_BASE=http://127.0.0.1:8080'
+        echo "export SC_TOKEN=\$(curl -sS -X POST -H 'Content-Type: application/json' \\"
+        echo "  --data-binary @$BODIES/auth-register.POST.json \"\$SC_BASE$reg\" | jq -r .data.access_token)"
+        echo "curl -sS -H \"Authorization: Bearer \$SC_TOKEN\" \"\$SC_BASE$me\" | jq ."
+        echo '```'
+        echo
+        echo "Registered already (409)? Log in instead:"
+        echo "\`export SC_TOKEN=\$(examples/curl/auth-login.sh | jq -r .data.access_token)\`."
+        echo "Every other route works the same way: \`examples/curl/<area>-<name>.sh\`, with"
+        echo "\`SC_TOKEN\` set and, for a path parameter, its variable (\`SESSION_ID=... examples/curl/auth-session.sh\`)."
+    } >>"$tmp/routes.md"
+fi
 
 # install only what changed (keeps timestamps stable), remove stale generated examples
 changed() { ! cmp -s "$1" "$2"; }

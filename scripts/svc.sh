@@ -5,6 +5,7 @@
 #
 #   sc_free_port [EXCLUDED-PORT...]      print a random free TCP port in 61000-65535
 #   sc_port_busy PORT                    true when a TCP socket (listening or connected) uses PORT
+#   sc_port_listening PORT               true when something listens on PORT (restarts check this)
 #   sc_pg_up BASE PORT USER PASSWORD DBNAME [fast]
 #                                        cluster in BASE/data (initdb once), socket in BASE, TCP on
 #                                        127.0.0.1:PORT; role USER (LOGIN PASSWORD) and database
@@ -44,6 +45,12 @@ sc_is_root() { [[ $(id -u) == 0 ]]; }
 # full of them right after it stopped (the next suite reuses the port).
 sc_port_busy() {
     [[ -n $(ss -Htan state all exclude time-wait "( sport = :$1 )" 2>/dev/null) ]]
+}
+
+# A server restarting on its own port (SO_REUSEADDR) only fails on another listener: sockets the
+# previous instance left in FIN-WAIT or CLOSE-WAIT must not count.
+sc_port_listening() {
+    [[ -n $(ss -Htln "( sport = :$1 )" 2>/dev/null) ]]
 }
 
 sc_free_port() {
@@ -183,7 +190,7 @@ sc_pg_up() {
         sc_log "sc_pg_up: a server already runs on $base/data (pid $(head -n1 "$base/data/postmaster.pid"))"
         return 1
     fi
-    if sc_port_busy "$port"; then sc_log "sc_pg_up: port $port (PostgreSQL) is already in use"; return 1; fi
+    if sc_port_listening "$port"; then sc_log "sc_pg_up: port $port (PostgreSQL) is already in use"; return 1; fi
     if ! (cd "$base" && sc_as "$u" "$SC_PGBIN/pg_ctl" -D "$base/data" -l "$base/server.log" -w -t 30 \
             -o "-p $port" start >/dev/null 2>&1); then
         sc_log "sc_pg_up: PostgreSQL did not start:"; tail -n 20 "$base/server.log" >&2; return 1
@@ -224,7 +231,7 @@ sc_redis_up() {
     if [[ -s $dir/redis.pid ]] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then
         sc_log "sc_redis_up: Redis already runs from $dir (pid $(cat "$dir/redis.pid"))"; return 1
     fi
-    if sc_port_busy "$port"; then sc_log "sc_redis_up: port $port (Redis) is already in use"; return 1; fi
+    if sc_port_listening "$port"; then sc_log "sc_redis_up: port $port (Redis) is already in use"; return 1; fi
     # the password goes in a 0600 file, not on the command line (visible in ps)
     ( umask 077; printf 'requirepass "%s"\n' "$pass" >"$dir/redis.conf" )
     redis-server "$dir/redis.conf" --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
@@ -259,7 +266,7 @@ _sc_web_prepare() {
     mkdir -p "$dir/conf" "$dir/run" "$dir/logs" "$dir/www" || return 1
     chmod 0755 "$dir" "$dir/conf" "$dir/www"
     if sc_is_root; then chown "$user:$group" "$dir/run" "$dir/logs"; fi
-    if sc_port_busy "$port"; then sc_log "sc_${kind}_up: port $port ($kind) is already in use"; return 1; fi
+    if sc_port_listening "$port"; then sc_log "sc_${kind}_up: port $port ($kind) is already in use"; return 1; fi
     local snippet=$dir/conf/sc-$kind.conf
     if [[ -n ${SC_WEB_SNIPPET:-} ]]; then
         # An installed snippet (make install) with its own generated routes: use it as it is.

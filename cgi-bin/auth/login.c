@@ -4,6 +4,7 @@
  * 429 with Retry-After while the account is locked (LOGIN_MAX_FAILURES within
  * LOGIN_LOCK_SECONDS), even with the right password. Imported bcrypt hashes
  * and weaker Argon2id hashes are replaced on success. */
+#include "sc_account.h"
 #include "sc_app.h"
 #include "sc_config.h"
 #include "sc_db.h"
@@ -30,13 +31,6 @@ static const char SQL_OPEN[] =
     "       status = CASE WHEN u.status = 'offline' THEN 'online' ELSE u.status END "
     "WHERE u.user_id = $2 AND u.deleted_at IS NULL RETURNING " SC_USER_SELF_COLS;
 
-static int redis_down(sc_resp *resp)
-{
-	sc_resp_error(resp, 503, "service unavailable, try again later");
-	sc_resp_header(resp, "Retry-After", "5");
-	return -1;
-}
-
 static int handle(sc_req *req, sc_resp *resp)
 {
 	const char *email, *password, *ua = sc_req_header(req, "User-Agent");
@@ -57,7 +51,7 @@ static int handle(sc_req *req, sc_resp *resp)
 		snprintf(norm, sizeof(norm), "%s", "invalid@invalid.invalid");
 
 	if (sc_lockout_check(req->redis, norm, &locked, &unavailable) < 0)
-		return redis_down(resp);
+		return sc_account_redis_down(resp);
 	if (locked > 0) {
 		char v[24];
 		snprintf(v, sizeof(v), "%lld", locked);
@@ -76,13 +70,13 @@ static int handle(sc_req *req, sc_resp *resp)
 		sc_password_verify_dummy(password, plen);
 	if (!ok) {
 		if (sc_lockout_fail(req->redis, norm, &unavailable) < 0)
-			return redis_down(resp);
+			return sc_account_redis_down(resp);
 		return sc_resp_error(resp, 401, "invalid email or password");
 	}
 	if (rehash && sc_password_hash(password, plen, newhash) < 0)
 		rehash = 0;
 	if (sc_lockout_clear(req->redis, norm, &unavailable) < 0)
-		return redis_down(resp);
+		return sc_account_redis_down(resp);
 
 	sc_uuid_v4(sid);
 	sc_session_refresh_new(refresh, rhash);

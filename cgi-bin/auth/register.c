@@ -10,6 +10,7 @@
 
 #include <openssl/crypto.h>
 #include <string.h>
+#include <strings.h>
 
 /* Inserts the user and the session in one statement; returns the user. */
 static const char SQL_REGISTER[] =
@@ -37,8 +38,12 @@ static int handle(sc_req *req, sc_resp *resp)
 	    &plen, &e) < 0 ||
 	    sc_json_get_str(req->json, "display_name", SC_REQUIRED, 1, 100, &display, NULL, &e) < 0)
 		return sc_resp_verr(resp, &e);
-	if (sc_user_email_normalize(email, elen, norm) < 0)
+	/* .invalid is never deliverable (RFC 2606); deleted accounts are renamed into it. */
+	if (sc_user_email_normalize(email, elen, norm) < 0 ||
+	    (strlen(norm) > 8 && strcmp(norm + strlen(norm) - 8, ".invalid") == 0))
 		return sc_verr_set(&e, "email", "must be an e-mail address"), sc_resp_verr(resp, &e);
+	if (ulen >= 8 && strncasecmp(username, "deleted_", 8) == 0)
+		return sc_verr_set(&e, "username", "is reserved"), sc_resp_verr(resp, &e);
 	if (!sc_user_username_valid(username, ulen))
 		return sc_verr_set(&e, "username", "must be 3..30 of A-Z, a-z, 0-9, '_' and '.'"),
 		    sc_resp_verr(resp, &e);

@@ -5,6 +5,11 @@ set -eu
 
 # POST /v1/auth/login: Log in with e-mail and password
 curl -sS -X POST \
-  -H "Content-Type: application/json" -d '{}' \
-  "${SC_BASE:-http://127.0.0.1:8080}/v1/auth/login"
+  -H "Content-Type: application/json" --data-binary @- \
+  "${SC_BASE:-http://127.0.0.1:8080}/v1/auth/login" <<'JSON'
+{
+  "email": "alice@example.com",
+  "password": "correct horse battery staple"
+}
+JSON
 echo

@@ -5,6 +5,10 @@ set -eu
 
 # POST /v1/auth/refresh: Rotate a refresh token
 curl -sS -X POST \
-  -H "Content-Type: application/json" -d '{}' \
-  "${SC_BASE:-http://127.0.0.1:8080}/v1/auth/refresh"
+  -H "Content-Type: application/json" --data-binary @- \
+  "${SC_BASE:-http://127.0.0.1:8080}/v1/auth/refresh" <<JSON
+{
+  "refresh_token": "${REFRESH_TOKEN:?set REFRESH_TOKEN to the refresh_token of a login}"
+}
+JSON
 echo

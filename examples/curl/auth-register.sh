@@ -5,6 +5,13 @@ set -eu
 
 # POST /v1/auth/register: Create an account and its first session
 curl -sS -X POST \
-  -H "Content-Type: application/json" -d '{}' \
-  "${SC_BASE:-http://127.0.0.1:8080}/v1/auth/register"
+  -H "Content-Type: application/json" --data-binary @- \
+  "${SC_BASE:-http://127.0.0.1:8080}/v1/auth/register" <<'JSON'
+{
+  "email": "alice@example.com",
+  "username": "alice",
+  "password": "correct horse battery staple",
+  "display_name": "Alice"
+}
+JSON
 echo

@@ -1,0 +1,58 @@
+/* sc_page.h - list parameters: limit and the opaque keyset cursor (api.md "Lists").
+ *
+ * limit: integer 1..100, default 20; a larger integer is clamped to 100;
+ * anything else (empty, 0, negative, not a number) is 400 naming "limit".
+ *
+ * A cursor is the keyset position after the last row of a page: a few text
+ * fields (e.g. rank and user_id) and a `kind` naming the list it belongs to,
+ * encoded as base64url without padding. It is opaque, not secret: the list's
+ * SQL re-applies every filter, so a hand-made cursor can only move the start
+ * of the page. A cursor of another kind, with the wrong number of fields or
+ * that does not decode is malformed: 400 naming "cursor". Lists never use
+ * OFFSET.
+ *
+ * Typical handler:
+ *     if (sc_page_limit(req, &limit, &e) < 0 ||
+ *         (have = sc_page_cursor(req, "users.search", 2, after, &e)) < 0)
+ *             return sc_resp_verr(resp, &e);
+ *     ... SELECT ... LIMIT limit + 1 ...
+ *     more = rows > limit;  next = more ? sc_page_cursor_encode(...) : NULL;
+ *     sc_page_finish(data, next); */
+#ifndef SC_PAGE_H
+#define SC_PAGE_H
+
+#include <json-c/json.h>
+
+#include "sc_arena.h"
+#include "sc_json.h"
+#include "sc_req.h"
+
+#define SC_PAGE_DEFAULT      20
+#define SC_PAGE_MAX          100
+#define SC_PAGE_FIELDS_MAX   4      /* fields in one cursor */
+#define SC_PAGE_CURSOR_MAX   512    /* characters of an encoded cursor */
+
+/* The "limit" query parameter into *limit. 0, or -1 with e filled. */
+int sc_page_limit(const sc_req *req, long long *limit, sc_verr *e);
+
+/* Encode n (1..SC_PAGE_FIELDS_MAX) fields for list `kind`. Fields must be
+ * valid UTF-8 without control characters (ids, numbers, timestamps). The
+ * string lives on the arena; NULL when the result would exceed
+ * SC_PAGE_CURSOR_MAX (a programming error: cursors are a few ids long). */
+char *sc_page_cursor_encode(sc_arena *a, const char *kind, int n, const char *const *fields);
+
+/* The "cursor" query parameter: 0 when absent or empty (first page), 1 when
+ * it decoded into exactly n fields (arena strings in fields[0..n)), -1 with e
+ * filled when malformed. The caller still checks the shape of each field
+ * (UUID, number) and answers sc_page_bad_cursor() when one is wrong. */
+int sc_page_cursor(const sc_req *req, const char *kind, int n, const char **fields,
+    sc_verr *e);
+
+/* Fill e for a malformed cursor. Always returns -1. */
+int sc_page_bad_cursor(sc_verr *e);
+
+/* Add "next_cursor" (the cursor, or "" when next is NULL: the last page) and
+ * "has_more" to a list answer. */
+void sc_page_finish(json_object *data, const char *next);
+
+#endif
