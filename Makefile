@@ -163,10 +163,12 @@ integration: all
 	@tests/integration/install.sh
 	@tests/integration/run.sh
 
-# The same cases through lighttpd with every program built with ASan+UBSan.
+# The same cases through lighttpd with every program built with ASan+UBSan, and with named
+# prepared statements (DB_PREPARED_STATEMENTS=true): the plain runs cover unnamed statements.
 integration-asan: all $(ASAN_PROGS)
 	@tests/integration/graceful.sh $(B)/asan
-	@SC_BUILD=$(B)/asan SC_SERVERS=lighttpd SC_LABEL="ASan+UBSan build" tests/integration/run.sh
+	@SC_BUILD=$(B)/asan SC_SERVERS=lighttpd SC_STACK_EXTRA_CONFIG="DB_PREPARED_STATEMENTS=true" \
+	  SC_LABEL="ASan+UBSan build, prepared statements" tests/integration/run.sh
 
 test: deps
 	@$(MAKE) --no-print-directory all

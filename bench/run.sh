@@ -87,6 +87,9 @@ for k in RATE_LIMIT_IP_PER_MINUTE RATE_LIMIT_IP_BURST RATE_LIMIT_USER_PER_MINUTE
     bench_config_set "$CONF" "$k" 1000000
 done
 bench_config_set "$CONF" JWT_ACCESS_TTL_SECONDS 3600
+# The PHP peer prepares its statement; libsc does the same when told (the bench has no
+# PgBouncer in front of PostgreSQL, which is what the off-by-default protects).
+bench_config_set "$CONF" DB_PREPARED_STATEMENTS "${SC_BENCH_PREPARED:-true}"
 
 install -d -m 0755 "$T/app/cgi-bin" "$T/app/bench"
 install -m 0755 "$HEALTH" "$T/app/cgi-bin/"

@@ -77,7 +77,7 @@ chmod 0600 "$DEV"
 # users a minute from one address (the login lockout stays as in production). Added to older
 # dev configs too; edit the file or set them in the environment to change them.
 for kv in RATE_LIMIT_IP_PER_MINUTE=6000 RATE_LIMIT_IP_BURST=300 RATE_LIMIT_USER_PER_MINUTE=6000 \
-          RATE_LIMIT_USER_BURST=300; do
+          RATE_LIMIT_USER_BURST=300 DB_PREPARED_STATEMENTS=true; do
     grep -q "^${kv%%=*}=" "$DEV" || echo "$kv" >>"$DEV"
 done
 

@@ -138,6 +138,9 @@ RATE_LIMIT_IP_BURST=300
 RATE_LIMIT_USER_PER_MINUTE=6000
 RATE_LIMIT_USER_BURST=50
 EOF
+    # SC_STACK_EXTRA_CONFIG: more KEY=VALUE lines (space separated) for this stack
+    local kv
+    for kv in ${SC_STACK_EXTRA_CONFIG:-}; do echo "$kv" >>"$SC_STACK_CONFIG"; done
     sc_secure_config "$SC_STACK_CONFIG"
 }
 
