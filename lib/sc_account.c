@@ -1,13 +1,11 @@
 /* sc_account.c - ending sessions and confirming passwords for the account programs. */
 #include "sc_account.h"
 #include "sc_app.h"
-#include "sc_config.h"
 #include "sc_db.h"
-#include "sc_jwt.h"
 #include "sc_log.h"
 #include "sc_password.h"
-#include "sc_ratelimit.h"
 #include "sc_redis.h"
+#include "sc_session.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -35,24 +33,16 @@ static const char SQL_HASH[] =
 
 int sc_account_redis_down(sc_resp *resp)
 {
-	sc_resp_error(resp, 503, "service unavailable, try again later");
-	sc_resp_header(resp, "Retry-After", "5");
-	return -1;
+	return sc_resp_unavailable(resp, "service unavailable, try again later");
 }
 
 int sc_account_revoked(sc_req *req, sc_resp *resp, const PGresult *res, int col, int offline)
 {
-	long long ttl = sc_config_int(SC_CFG_JWT_ACCESS_TTL_SECONDS) + SC_JWT_LEEWAY;
-	int i, n = 0, failed = 0;
+	int i, n = 0, failed = sc_session_revoke_redis(req, res, col) < 0;
 
-	for (i = 0; i < PQntuples(res); i++) {
-		if (PQgetisnull(res, i, col))
-			continue;
-		if (sc_ratelimit_revoke(req->redis, PQgetvalue(res, i, col), ttl) < 0)
-			failed = 1;
-		else
-			n++;
-	}
+	for (i = 0; i < PQntuples(res); i++)
+		n += !PQgetisnull(res, i, col);
+
 	if (!failed && offline) {
 		char key[64];
 		const char *argv[2] = { "DEL", key };
@@ -67,7 +57,7 @@ int sc_account_revoked(sc_req *req, sc_resp *resp, const PGresult *res, int col,
 		freeReplyObject(rep);
 	}
 	if (failed) {
-		sc_log(SC_LOG_ERROR, "could not mark revoked sessions in Redis", NULL);
+		sc_log(SC_LOG_ERROR, "could not update Redis after revoking sessions", NULL);
 		return sc_account_redis_down(resp);
 	}
 	return n;

@@ -121,9 +121,7 @@ int sc_app_db_error(sc_resp *resp, const sc_db_err *err)
 {
 	if (err->unavailable) {
 		sc_log(SC_LOG_ERROR, "database unavailable", NULL);
-		sc_resp_error(resp, 503, "database unavailable, try again later");
-		sc_resp_header(resp, "Retry-After", "5");
-		return -1;
+		return sc_resp_unavailable(resp, "database unavailable, try again later");
 	}
 	return sc_resp_fail(resp, err->msg);
 }

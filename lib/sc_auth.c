@@ -77,8 +77,7 @@ int sc_auth_guard(unsigned flags, sc_req *req, sc_resp *resp)
 	if (rc < 0) {
 		/* Fail closed: without Redis neither revocation nor limits can be checked. */
 		memset(&req->user, 0, sizeof(req->user));
-		sc_resp_error(resp, 503, "service unavailable, try again later");
-		sc_resp_header(resp, "Retry-After", "5");
+		sc_resp_unavailable(resp, "service unavailable, try again later");
 		return 0;
 	}
 	if (rl.status == SC_RL_REVOKED) {

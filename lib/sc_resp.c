@@ -86,6 +86,13 @@ int sc_resp_verr(sc_resp *r, const sc_verr *e)
 	return -1;
 }
 
+int sc_resp_unavailable(sc_resp *r, const char *msg)
+{
+	sc_resp_error(r, 503, msg);
+	sc_resp_header(r, "Retry-After", "5");
+	return -1;
+}
+
 int sc_resp_fail(sc_resp *r, const char *detail)
 {
 	sc_log(SC_LOG_ERROR, detail, NULL);

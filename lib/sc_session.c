@@ -92,7 +92,8 @@ int sc_session_revoke_redis(sc_req *req, const void *pgresult, int col)
 	int i, rc = 0;
 
 	for (i = 0; i < PQntuples(res); i++)
-		if (sc_ratelimit_revoke(req->redis, PQgetvalue(res, i, col), ttl) < 0)
+		if (!PQgetisnull(res, i, col) &&
+		    sc_ratelimit_revoke(req->redis, PQgetvalue(res, i, col), ttl) < 0)
 			rc = -1;
 	if (rc < 0)
 		sc_log(SC_LOG_ERROR, "could not mark revoked sessions in Redis", NULL);

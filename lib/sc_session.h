@@ -29,7 +29,8 @@ int sc_session_respond(sc_resp *resp, int status, json_object *user, const char 
 
 /* After sessions were revoked in PostgreSQL: mark them revoked in Redis so
  * their access tokens stop at once. Column col of every row of res is a
- * session id. 0, or -1 when Redis could not take them all. */
+ * session id (NULL values are skipped). 0, or -1 when Redis could not take
+ * them all. */
 int sc_session_revoke_redis(sc_req *req, const void *pgresult, int col);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 static json_object *text_or_null(const PGresult *res, int row, int col)
 {
@@ -85,6 +86,17 @@ int sc_user_username_valid(const char *s, size_t n)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!(isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+int sc_user_https_url_valid(const char *s, size_t n)
+{
+	size_t i;
+	if (n <= 8 || n > 2048 || strncasecmp(s, "https://", 8) != 0 || s[8] == '/')
+		return 0;
+	for (i = 8; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
 			return 0;
 	return 1;
 }

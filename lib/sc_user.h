@@ -34,6 +34,9 @@ json_object *sc_user_json(const PGresult *res, int row, int col, int view);
 int sc_user_email_normalize(const char *in, size_t n, char *out);
 /* 3..30 of [A-Za-z0-9_.] */
 int sc_user_username_valid(const char *s, size_t n);
+/* 1 when s[0..n) is an https:// URL with a host, up to 2048 bytes of
+ * printable ASCII without spaces (avatar URLs). */
+int sc_user_https_url_valid(const char *s, size_t n);
 /* The allowed values of status. */
 int sc_user_status_valid(const char *s);
 

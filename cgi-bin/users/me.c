@@ -44,17 +44,6 @@ static const char SQL_DELETE[] =
     "      FROM u WHERE x.user_id = u.user_id AND x.revoked_at IS NULL RETURNING x.session_id) "
     "SELECT s.session_id FROM u LEFT JOIN s ON true";
 
-static int https_url(const char *s, size_t n)
-{
-	size_t i;
-	if (n <= 8 || n > 2048 || strncasecmp(s, "https://", 8) != 0 || s[8] == '/')
-		return 0;
-	for (i = 8; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-			return 0;
-	return 1;
-}
-
 /* 1 when key is given as JSON null */
 static int is_null(json_object *o, const char *key)
 {
@@ -86,7 +75,7 @@ static int patch(sc_req *req, sc_resp *resp)
 	/* avatar_url: null clears it */
 	has_url = json_object_object_get_ex(req->json, "avatar_url", &v);
 	if (v != NULL && (!json_object_is_type(v, json_type_string) ||
-	    !https_url(url = json_object_get_string(v), (size_t)json_object_get_string_len(v))))
+	    !sc_user_https_url_valid(url = json_object_get_string(v), (size_t)json_object_get_string_len(v))))
 		return bad(resp, "avatar_url", "an https:// URL of at most 2048 bytes, or null");
 	given += has_url;
 	x = sc_json_get_str(req->json, "status", SC_OPTIONAL, 1, 16, &st, NULL, &e);

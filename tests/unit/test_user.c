@@ -274,10 +274,31 @@ static void test_user_json_public(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* Avatar URLs: https only, a host, printable ASCII, at most 2048 bytes. */
+static void test_https_url(void **state)
+{
+	static char longurl[2100];
+	(void)state;
+	assert_true(sc_user_https_url_valid(SC_LIT("https://cdn.example.com/a.png").ptr, 29));
+	assert_true(sc_user_https_url_valid("HTTPS://x.example/y", 19));
+	assert_false(sc_user_https_url_valid("http://x.example/y", 18));
+	assert_false(sc_user_https_url_valid("https://", 8));
+	assert_false(sc_user_https_url_valid("https:///path", 13));
+	assert_false(sc_user_https_url_valid("https://x .example", 18));
+	assert_false(sc_user_https_url_valid("https://x.example/\x7f", 20));
+	assert_false(sc_user_https_url_valid("https://x.\xc3\xa9xample", 19));
+	assert_false(sc_user_https_url_valid("javascript:alert(1)", 19));
+	memcpy(longurl, "https://x.example/", 18);
+	memset(longurl + 18, 'a', 2030);
+	assert_true(sc_user_https_url_valid(longurl, 2048));
+	assert_false(sc_user_https_url_valid(longurl, 2049));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_email_accepts_and_normalizes),
+		T(test_https_url),
 		T(test_email_rejects),
 		T(test_email_length),
 		T(test_username_rules),
