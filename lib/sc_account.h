@@ -17,17 +17,15 @@
 #include "sc_req.h"
 #include "sc_resp.h"
 
-/* ---- SEAM: blocks ("never through a block", api.md) -------------------------
+/* ---- Blocks ("never through a block", api.md) -------------------------------
  * A SQL condition that is true when neither `a` nor `b` (SQL expressions
- * yielding user ids, parameters cast: "$2::uuid") has blocked the other. The
- * blocked_users table arrives with a later issue; until then nobody is
- * blocked, and the condition only names both ids (a parameter PostgreSQL sees
- * nowhere else would have no type), so the statements keep their parameters
- * when the real test arrives. Replace the body with
- *   "NOT EXISTS (SELECT 1 FROM blocked_users b WHERE (b.blocker_id = " a
- *   " AND b.blocked_id = " b ") OR (b.blocker_id = " b " AND b.blocked_id = " a "))"
- * and every user lookup (GET /v1/users/:id, /v1/users/search) follows. */
-#define SC_SQL_NOT_BLOCKED(a, b) "(" a " IS NOT NULL AND " b " IS NOT NULL)"
+ * yielding user ids, parameters cast: "$2::uuid") has blocked the other. Both
+ * directions are single primary-key probes (blocker_id, blocked_id). Every
+ * statement that shows one user to another (user lookup, search, presence,
+ * friend requests, direct conversations and their messages) includes it. */
+#define SC_SQL_NOT_BLOCKED(a, b) \
+	"NOT EXISTS (SELECT 1 FROM blocked_users b_ WHERE (b_.blocker_id = " a \
+	" AND b_.blocked_id = " b ") OR (b_.blocker_id = " b " AND b_.blocked_id = " a "))"
 
 /* End one session of the caller: 404 when no such session exists, 403 when it
  * belongs to another user, else revoked (already revoked is fine: 200 again)

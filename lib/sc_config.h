@@ -85,7 +85,15 @@ typedef enum {
 	X(HSTS_MAX_AGE, SC_CT_INT, "31536000", 0, 63072000, NULL, 0, \
 	  "max-age of Strict-Transport-Security, sent only on HTTPS requests; 0 turns it off.") \
 	X(LOG_LEVEL, SC_CT_ENUM, "info", 0, 0, "debug,info,warn,error", 0, \
-	  "Lowest level written to the log.")
+	  "Lowest level written to the log.") \
+	X(MESSAGE_EDIT_WINDOW_SECONDS, SC_CT_INT, "900", 0, 31536000, NULL, 0, \
+	  "How long after sending a message its sender may edit it (0: never).") \
+	X(GROUP_MAX_PARTICIPANTS, SC_CT_INT, "256", 2, 100000, NULL, 0, \
+	  "Most members a group conversation may have.") \
+	X(EVENTS_STREAM_MAXLEN, SC_CT_INT, "1000", 10, 1000000, NULL, 0, \
+	  "Events kept per user in events:user:{id} for replay (approximate cap, XADD MAXLEN ~).") \
+	X(PRESENCE_TTL_SECONDS, SC_CT_INT, "300", 10, 86400, NULL, 0, \
+	  "Lifetime of presence:{user_id} after POST /v1/presence or a relay heartbeat.")
 
 typedef enum {
 #define SC_CONFIG_ENUM(name, ...) SC_CFG_##name,

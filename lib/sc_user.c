@@ -1,19 +1,13 @@
 /* sc_user.c - user JSON and input rules. */
 #include "sc_user.h"
+#include "sc_row.h"
 
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
-static json_object *text_or_null(const PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? NULL : json_object_new_string(PQgetvalue(res, row, col));
-}
-
-static json_object *boolean(const PGresult *res, int row, int col)
-{
-	return json_object_new_boolean(PQgetvalue(res, row, col)[0] == 't');
-}
+#define text_or_null sc_row_text
+#define boolean      sc_row_bool
 
 json_object *sc_user_json(const PGresult *res, int row, int c, int view)
 {

@@ -12,4 +12,13 @@ int  sc_uuid_parse(const char *s, size_t n, char *out);
 /* A random (version 4) UUID in lower case; out has 37 bytes. */
 void sc_uuid_v4(char *out);
 
+/* A time-ordered (version 7, RFC 9562 section 5.7) UUID in lower case; out
+ * has 37 bytes. The first 48 bits are the Unix time in milliseconds, stored
+ * into *ms when ms is not NULL. Within one process the ids only grow: ids
+ * made in the same millisecond count up in the 12-bit rand_a field (method 1
+ * of RFC 9562 section 6.2), and the clock is never allowed to step back. Ids
+ * from different processes in the same millisecond order by their random
+ * bits. */
+void sc_uuid_v7(char *out, long long *ms);
+
 #endif

@@ -3,7 +3,7 @@
  * matches only the exact normalized address; otherwise it matches usernames
  * and display names containing it or similar to it (pg_trgm), best first
  * (greatest similarity, then user_id). Never deleted users, users with
- * searchable=false, the caller, or (SEAM, sc_account.h) a block either way.
+ * searchable=false, the caller, or a block (SC_SQL_NOT_BLOCKED) either way.
  * Keyset pages on (rank, user_id): {users:[public profile], next_cursor,
  * has_more}. 400 naming q, limit or cursor. */
 #include "sc_account.h"

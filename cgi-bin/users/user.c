@@ -1,7 +1,7 @@
 /* GET /v1/users/:id - another user's public profile:
  * {user_id, username, display_name, avatar_url, status}; 404 when the id is
- * unknown, not a UUID, or the account is deleted (and, with the blocks issue,
- * when either user blocked the other). searchable=false only hides a user
+ * unknown, not a UUID, or the account is deleted, and
+ * when either user blocked the other. searchable=false only hides a user
  * from search, not from a lookup by id. */
 #include "sc_account.h"
 #include "sc_app.h"
@@ -9,7 +9,7 @@
 #include "sc_user.h"
 
 /* The public profile of $1 as seen by the caller $2; no row when it is
- * unknown, deleted, or (SEAM, sc_account.h) a block stands between them. */
+ * unknown, deleted, or a block (SC_SQL_NOT_BLOCKED) stands between them. */
 static const char SQL_USER[] =
     "SELECT " SC_USER_PUBLIC_COLS " FROM users u "
     "WHERE u.user_id = $1 AND u.deleted_at IS NULL "
