@@ -5,10 +5,14 @@
  *   sc-admin config-doc            print the settings as a Markdown table
  *   sc-admin migrate [--dir DIR]   apply sql/NNN_*.sql in order
  *   sc-admin rebuild-redis         put back what Redis must know and PostgreSQL has:
- *                                  the revocation marks of recently revoked sessions
+ *                                  the revocation marks of recently revoked sessions and
+ *                                  every membership cache conv:{id}:members
+ *   sc-admin purge-messages        delete the messages older than their conversation's
+ *                                  message_retention_days (for cron)
  *
  * Configuration comes from the environment and the file named by SC_CONFIG
  * (docs/decisions.md). */
+#include "sc_buf.h"
 #include "sc_config.h"
 #include "sc_db.h"
 #include "sc_jwt.h"
@@ -62,8 +66,101 @@ static const char SQL_RECENTLY_REVOKED[] =
     "SELECT session_id, ceil($1::int - extract(epoch FROM now() - revoked_at))::int "
     "FROM sessions WHERE revoked_at > now() - make_interval(secs => $1::int)";
 
+/* The members of up to $2 conversations after conversation $1, in id order:
+ * (conversation_id, user ids as a comma list). A range of the participants'
+ * primary key per page, never OFFSET. */
+static const char SQL_CONV_MEMBERS[] =
+    "SELECT conversation_id, string_agg(user_id::text, ',') FROM conversation_participants "
+    "WHERE conversation_id > $1::uuid GROUP BY conversation_id ORDER BY conversation_id "
+    "LIMIT $2::int";
+
+#define CONV_PAGE     1000             /* conversations per statement */
+#define CONV_FLUSH    (1024 * 1024)    /* bytes of members per Redis round trip */
+#define CONV_BUF_CAP  (16 * 1024 * 1024)
+
+/* ARGV[1]: lines "<conversation id> <user id>,<user id>...\n". Each set is
+ * deleted and filled again, SADD in slices that Lua's unpack() can take. */
+static sc_redis_script members_script = { .text =
+	"local n = 0\n"
+	"for conv, members in string.gmatch(ARGV[1], '([^ \\n]+) ([^\\n]*)\\n') do\n"
+	"  local key = 'conv:' .. conv .. ':members'\n"
+	"  redis.call('DEL', key)\n"
+	"  local batch = {}\n"
+	"  for u in string.gmatch(members, '[^,]+') do\n"
+	"    batch[#batch + 1] = u\n"
+	"    if #batch == 1000 then redis.call('SADD', key, unpack(batch)); batch = {} end\n"
+	"  end\n"
+	"  if #batch > 0 then redis.call('SADD', key, unpack(batch)) end\n"
+	"  n = n + 1\n"
+	"end\n"
+	"return n\n",
+};
+
+static int flush_members(sc_redis *r, sc_buf *b, long long *sets)
+{
+	const char *args[1] = { b->ptr }, *errstr = "";
+	redisReply *reply = NULL;
+	int unavailable = 0;
+
+	if (b->len == 0)
+		return 0;
+	if (sc_redis_eval(r, &members_script, 0, NULL, 1, args, &reply, &unavailable, &errstr) < 0) {
+		fprintf(stderr, "rebuild-redis: Redis refused the membership caches: %s\n", errstr);
+		return -1;
+	}
+	if (reply->type == REDIS_REPLY_INTEGER)
+		*sets += reply->integer;
+	freeReplyObject(reply);
+	sc_buf_reset(b);
+	return 0;
+}
+
+/* Every conv:{id}:members set again from conversation_participants, in pages
+ * of CONV_PAGE conversations and about CONV_FLUSH bytes per round trip. A
+ * membership change made while this runs may be overwritten by the older
+ * page: run it when Redis came back empty, or run it twice. */
+static int rebuild_members(sc_db *db, sc_redis *r, sc_arena *a, long long *sets)
+{
+	char after[40] = "00000000-0000-0000-0000-000000000000", page[16];
+	const char *p[2] = { after, page };
+	sc_buf b;
+	sc_db_err err;
+	PGresult *res;
+	int i, rows, rc = -1;
+
+	snprintf(page, sizeof(page), "%d", CONV_PAGE);
+	sc_buf_init(&b, CONV_BUF_CAP);
+	do {
+		if (sc_db_exec(db, a, SQL_CONV_MEMBERS, 2, p, SC_DB_RETRY, &res, &err) < 0) {
+			fprintf(stderr, "rebuild-redis: %s\n", err.msg);
+			goto out;
+		}
+		rows = PQntuples(res);
+		for (i = 0; i < rows; i++) {
+			const char *conv = PQgetvalue(res, i, 0), *members = PQgetvalue(res, i, 1);
+			size_t need = strlen(conv) + strlen(members) + 2;
+			if (b.len > 0 && b.len + need > CONV_FLUSH && flush_members(r, &b, sets) < 0)
+				goto out;
+			if (sc_buf_printf(&b, "%s %s\n", conv, members) < 0) {
+				fprintf(stderr, "rebuild-redis: conversation %s has too many members\n", conv);
+				goto out;
+			}
+		}
+		if (rows > 0)
+			snprintf(after, sizeof(after), "%s", PQgetvalue(res, rows - 1, 0));
+		sc_arena_reset(a);
+	} while (rows == CONV_PAGE);
+	if (flush_members(r, &b, sets) < 0)
+		goto out;
+	rc = 0;
+out:
+	sc_buf_cleanup(&b);
+	return rc;
+}
+
 /* After Redis lost its data (a restart without persistence), access tokens of
- * revoked sessions would work again until they expire: mark them again. */
+ * revoked sessions would work again until they expire: mark them again. The
+ * membership caches the relay checks client frames against are rebuilt too. */
 static int rebuild_redis(void)
 {
 	char ttl[24];
@@ -74,6 +171,7 @@ static int rebuild_redis(void)
 	sc_db_err err;
 	PGresult *res;
 	int i, rc = 1, n = 0;
+	long long sets = 0;
 
 	sc_arena_init(&a);
 	snprintf(ttl, sizeof(ttl), "%lld", sc_config_int(SC_CFG_JWT_ACCESS_TTL_SECONDS) + SC_JWT_LEEWAY);
@@ -93,10 +191,72 @@ static int rebuild_redis(void)
 		n++;
 	}
 	printf("rebuild-redis: %d revoked sessions marked\n", n);
+	sc_arena_reset(&a);
+	if (rebuild_members(db, r, &a, &sets) < 0)
+		goto out;
+	printf("rebuild-redis: %lld conversation member sets rebuilt\n", sets);
 	rc = 0;
 out:
 	sc_arena_cleanup(&a);
 	sc_redis_free(r);
+	sc_db_free(db);
+	return rc;
+}
+
+/* Deletes up to $1 messages sent before their conversation's retention
+ * window (conversations.message_retention_days; NULL keeps everything). The
+ * message id is a UUIDv7 whose first 48 bits are the sending time in ms, so
+ * "older than the cutoff" is a range of messages_conversation per
+ * conversation; sent_at (the same instant) is checked as well. Edits and
+ * reactions go with their message (ON DELETE CASCADE). */
+static const char SQL_PURGE[] =
+    "DELETE FROM messages WHERE message_id IN ("
+    "  SELECT m.message_id FROM conversations c "
+    "  CROSS JOIN LATERAL (SELECT now() - make_interval(days => c.message_retention_days) AS at) t "
+    "  CROSS JOIN LATERAL (SELECT x.message_id FROM messages x "
+    "    WHERE x.conversation_id = c.conversation_id "
+    "      AND x.message_id < (lpad(to_hex(floor(extract(epoch FROM t.at) * 1000)::bigint), 12, '0') "
+    "                          || '00000000000000000000')::uuid "
+    "      AND x.sent_at < t.at "
+    "    LIMIT $1::int) m "
+    "  WHERE c.message_retention_days IS NOT NULL "
+    "  LIMIT $1::int)";
+
+#define PURGE_BATCH 10000
+
+/* Run SQL_PURGE until it deletes nothing; each batch commits on its own, so
+ * an interrupted run keeps what it did and the next one goes on. */
+static int purge_messages(void)
+{
+	char batch[16];
+	const char *p[1] = { batch };
+	sc_db *db = sc_db_new();
+	sc_arena a;
+	sc_db_err err;
+	PGresult *res;
+	long long total = 0, n;
+	int rc = 1;
+
+	sc_arena_init(&a);
+	snprintf(batch, sizeof(batch), "%d", PURGE_BATCH);
+	do {
+		const char *count;
+		if (sc_db_exec(db, &a, SQL_PURGE, 1, p, SC_DB_RETRY, &res, &err) < 0) {
+			fprintf(stderr, "purge-messages: %s (%lld deleted before)\n", err.msg, total);
+			goto out;
+		}
+		count = PQcmdTuples(res);
+		if (sc_parse_i64(count, strlen(count), 0, PURGE_BATCH, &n) < 0) {
+			fprintf(stderr, "purge-messages: unexpected row count \"%s\"\n", count);
+			goto out;
+		}
+		total += n;
+		sc_arena_reset(&a);
+	} while (n > 0);
+	printf("purge-messages: %lld messages deleted\n", total);
+	rc = 0;
+out:
+	sc_arena_cleanup(&a);
 	sc_db_free(db);
 	return rc;
 }
@@ -114,7 +274,7 @@ static int load(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: sc-admin check-config | config-keys | config-doc | "
-	    "migrate [--dir DIR] | rebuild-redis\n");
+	    "migrate [--dir DIR] | rebuild-redis | purge-messages\n");
 	return 2;
 }
 
@@ -154,6 +314,13 @@ int main(int argc, char **argv)
 		if (load() < 0)
 			return 1;
 		return rebuild_redis();
+	}
+	if (strcmp(argv[1], "purge-messages") == 0) {
+		if (argc != 2)
+			return usage();
+		if (load() < 0)
+			return 1;
+		return purge_messages();
 	}
 	return usage();
 }
