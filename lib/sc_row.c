@@ -49,7 +49,11 @@ json_object *sc_row_uuid_array(const PGresult *res, int row, int col)
 		s++;
 	while (*s && *s != '}') {
 		e = s + strcspn(s, ",}");
-		if (e > s)
+		/* an element that is SQL NULL is written unquoted as NULL (a uuid
+		 * never reads so): JSON null, not the string "NULL" */
+		if (e - s == 4 && memcmp(s, "NULL", 4) == 0)
+			json_object_array_add(a, NULL);
+		else if (e > s)
 			json_object_array_add(a, json_object_new_string_len(s, (int)(e - s)));
 		s = *e == ',' ? e + 1 : e;
 	}

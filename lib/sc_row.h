@@ -12,7 +12,8 @@ json_object *sc_row_text(const PGresult *res, int row, int col);
 json_object *sc_row_bool(const PGresult *res, int row, int col);
 json_object *sc_row_int(const PGresult *res, int row, int col);
 json_object *sc_row_json(const PGresult *res, int row, int col);
-/* a PostgreSQL array of uuids ("{a,b}") as a JSON array of strings; NULL as [] */
+/* a PostgreSQL array of uuids ("{a,b}") as a JSON array of strings; NULL as [];
+ * an element that is NULL as null */
 json_object *sc_row_uuid_array(const PGresult *res, int row, int col);
 /* 1 when the cell is boolean true */
 int          sc_row_is_true(const PGresult *res, int row, int col);
