@@ -207,10 +207,12 @@ out:
  * window (conversations.message_retention_days; NULL keeps everything). The
  * message id is a UUIDv7 whose first 48 bits are the sending time in ms, so
  * "older than the cutoff" is a range of messages_conversation per
- * conversation; sent_at (the same instant) is checked as well. Edits and
- * reactions go with their message (ON DELETE CASCADE). */
+ * conversation; sent_at (the same instant) is checked as well. The ids are
+ * collected into an array first, so the DELETE probes the primary key
+ * instead of hashing the whole table. Edits and reactions go with their
+ * message (ON DELETE CASCADE). */
 static const char SQL_PURGE[] =
-    "DELETE FROM messages WHERE message_id IN ("
+    "DELETE FROM messages WHERE message_id = ANY (ARRAY("
     "  SELECT m.message_id FROM conversations c "
     "  CROSS JOIN LATERAL (SELECT now() - make_interval(days => c.message_retention_days) AS at) t "
     "  CROSS JOIN LATERAL (SELECT x.message_id FROM messages x "
@@ -220,7 +222,7 @@ static const char SQL_PURGE[] =
     "      AND x.sent_at < t.at "
     "    LIMIT $1::int) m "
     "  WHERE c.message_retention_days IS NOT NULL "
-    "  LIMIT $1::int)";
+    "  LIMIT $1::int))";
 
 #define PURGE_BATCH 10000
 
