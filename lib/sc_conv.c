@@ -1,6 +1,9 @@
-/* sc_conv.c - conversation JSON, access answers, membership cache (sc_conv.h). */
+/* sc_conv.c - conversation JSON, access answers, membership cache, changes (sc_conv.h). */
 #include "sc_conv.h"
+#include "sc_app.h"
 #include "sc_buf.h"
+#include "sc_db.h"
+#include "sc_events.h"
 #include "sc_log.h"
 #include "sc_row.h"
 
@@ -85,5 +88,75 @@ int sc_conv_cache(sc_redis *r, int op, const char *conversation_id, const char *
 		return -1;
 	}
 	freeReplyObject(reply);
+	return 0;
+}
+
+json_object *sc_conv_ids_json(const char *csv)
+{
+	json_object *list = json_object_new_array();
+	const char *s = csv != NULL ? csv : "";
+
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		if (n > 0)
+			json_object_array_add(list, json_object_new_string_len(s, (int)n));
+		s += n + (s[n] == ',');
+	}
+	return list;
+}
+
+/* $1 conversation, $2 caller, then (flag, value) pairs: $3/$4 title,
+ * $5/$6 avatar_url, $7/$8 is_e2ee_enabled, $9/$10 message_retention_days.
+ * One row when the conversation exists: member, role, type, blocked, the
+ * updated conversation (SC_CONV_COLS, NULL when refused), the members (csv).
+ * Group: admins; direct: either participant unless a block stands between. */
+static const char SQL_UPDATE[] =
+    "WITH " SC_SQL_CONV_ACCESS("$1::uuid", "$2::uuid") ", "
+    "ok AS (SELECT acc.conversation_id FROM acc WHERE acc.member AND "
+    "       ((acc.type = 'group' AND acc.role = 'admin') OR (acc.type = 'direct' AND NOT acc.blocked))), "
+    "upd AS (UPDATE conversations c SET "
+    "          title = CASE WHEN $3::boolean THEN $4::text ELSE c.title END, "
+    "          avatar_url = CASE WHEN $5::boolean THEN $6::text ELSE c.avatar_url END, "
+    "          is_e2ee_enabled = CASE WHEN $7::boolean THEN $8::boolean ELSE c.is_e2ee_enabled END, "
+    "          message_retention_days = CASE WHEN $9::boolean THEN $10::integer "
+    "                                   ELSE c.message_retention_days END, "
+    "          updated_at = now() "
+    "        FROM ok WHERE c.conversation_id = ok.conversation_id RETURNING c.*) "
+    "SELECT acc.member, acc.role, acc.type, acc.blocked, " SC_CONV_COLS ", "
+    "  (SELECT string_agg(p.user_id::text, ',') FROM conversation_participants p "
+    "   WHERE p.conversation_id = c.conversation_id) "
+    "FROM acc LEFT JOIN upd c ON true";
+
+int sc_conv_update(sc_req *req, sc_resp *resp, const char *conv_id,
+    const sc_conv_change *ch, json_object **out)
+{
+	const char *p[10], *errstr;
+	PGresult *res;
+	sc_db_err err;
+
+	*out = NULL;
+	p[0] = conv_id;
+	p[1] = req->user.user_id;
+	p[2] = ch->set_title ? "true" : "false";
+	p[3] = ch->set_title ? ch->title : NULL;
+	p[4] = ch->set_avatar_url ? "true" : "false";
+	p[5] = ch->set_avatar_url ? ch->avatar_url : NULL;
+	p[6] = ch->set_e2ee ? "true" : "false";
+	p[7] = ch->e2ee ? "true" : "false";
+	p[8] = ch->set_retention ? "true" : "false";
+	p[9] = ch->set_retention ? ch->retention : NULL;
+	/* an UPDATE of absolute values: retrying after a broken connection is safe */
+	if (sc_db_exec(req->db, req->arena, SQL_UPDATE, 10, p, SC_DB_RETRY, &res, &err) < 0)
+		return sc_app_db_error(resp, &err);
+	if (PQntuples(res) != 1 || !sc_row_is_true(res, 0, 0))
+		return sc_conv_denied(resp, PQntuples(res) == 1, "conversation");
+	if (PQgetisnull(res, 0, 4)) {
+		if (strcmp(PQgetvalue(res, 0, 2), "group") == 0)
+			return sc_resp_error(resp, 403, "only an admin can change a group");
+		return sc_resp_error(resp, 403, "a block stands between you and the other participant");
+	}
+	*out = sc_conv_json(res, 0, 4);
+	sc_events_publish(req->redis, PQgetisnull(res, 0, 4 + SC_CONV_NCOLS) ? NULL :
+	    PQgetvalue(res, 0, 4 + SC_CONV_NCOLS), "conversation.updated", *out, &errstr);
 	return 0;
 }

@@ -62,4 +62,33 @@ int sc_conv_title_valid(const char *s, size_t n);
 enum { SC_CONV_CACHE_SET, SC_CONV_CACHE_ADD, SC_CONV_CACHE_REMOVE, SC_CONV_CACHE_DROP };
 int sc_conv_cache(sc_redis *r, int op, const char *conversation_id, const char *members);
 
+/* A new JSON array of the strings in csv (items separated by commas, as
+ * string_agg makes them); NULL or "" gives []. */
+json_object *sc_conv_ids_json(const char *csv);
+
+/* A change to a conversation's own fields (PATCH /v1/conversations/:id and
+ * PUT /v1/conversations/:id/settings). set_x says that x was given; a NULL
+ * title, avatar_url or retention (decimal text) writes SQL NULL. The
+ * strings are the caller's and only read during the call. */
+typedef struct sc_conv_change {
+	int         set_title;
+	const char *title;
+	int         set_avatar_url;
+	const char *avatar_url;
+	int         set_e2ee;
+	int         e2ee;
+	int         set_retention;
+	const char *retention;
+} sc_conv_change;
+
+/* Apply ch to conversation conv_id (a lower-case UUID) as the caller, in one
+ * statement that also decides: 404 no such conversation, 403 not a member,
+ * 403 a group and the caller is not an admin, 403 a direct conversation with
+ * a block between its two users. On success conversation.updated (data: the
+ * conversation) goes to every member, *out is the updated conversation
+ * (sc_conv_json; the caller owns it) and 0 is returned; otherwise resp holds
+ * the answer and -1 is returned. */
+int sc_conv_update(sc_req *req, sc_resp *resp, const char *conv_id,
+    const sc_conv_change *ch, json_object **out);
+
 #endif

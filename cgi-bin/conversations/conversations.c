@@ -9,7 +9,12 @@
  *   Unknown or deleted users: 404 naming them (Error 10). A block between the
  *   caller and any listed user: 403. 201 with the conversation and its
  *   participant_ids; conversation.created goes to every member.
- * GET ?limit=&cursor= - the caller's conversations, most recently active first. */
+ * GET ?limit=&cursor= - the caller's conversations, most recently active first
+ *   (coalesce(last_message_at, created_at) DESC, conversation_id DESC; keyset
+ *   cursor), without direct conversations the caller hid and that had no
+ *   message since. Each item: the conversation, last_message (the newest,
+ *   a tombstone when deleted, or null), unread_count (at most 1000) and the
+ *   caller's role. */
 #include "sc_account.h"
 #include "sc_app.h"
 #include "sc_conv.h"
@@ -18,7 +23,10 @@
 #include "sc_ids.h"
 #include "sc_config.h"
 #include "sc_log.h"
+#include "sc_msg.h"
+#include "sc_page.h"
 #include "sc_row.h"
+#include "sc_uuid.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +65,95 @@ static const char SQL_MEMBERS[] =
     "SELECT string_agg(user_id::text, ',') FROM conversation_participants "
     "WHERE conversation_id = $1";
 
+#define LIST_KIND "conversations.list"
+#define UNREAD_CAP "1000"
+/* a cursor's activity time, in microseconds since 1970: 1938 .. 5138 */
+#define KEY_MIN (-1000000000000000LL)
+#define KEY_MAX 100000000000000000LL
+
+/* $1 caller, $2 after (microseconds of activity, or NULL), $3 after id, $4
+ * rows. The page is chosen first (the subquery with its LIMIT), then the
+ * last message and the unread count are looked up for its rows only, each
+ * on messages (conversation_id, message_id DESC). Columns: SC_CONV_COLS,
+ * role, unread_count, the activity key (microseconds), SC_MSG_COLS (NULL
+ * when no message). Unread: messages of others, not deleted, after the read
+ * marker or, with none, since the caller joined (a UUIDv7 floor made from
+ * joined_at); counting stops at UNREAD_CAP. */
+static const char SQL_LIST[] =
+    "SELECT " SC_CONV_COLS ", c.role, un.n, (extract(epoch FROM c.k) * 1000000)::bigint, "
+    SC_MSG_COLS " "
+    "FROM (SELECT c.*, p.role, p.last_read_message_id, p.joined_at, "
+    "             coalesce(c.last_message_at, c.created_at) AS k "
+    "      FROM conversation_participants p "
+    "      JOIN conversations c ON c.conversation_id = p.conversation_id "
+    "      WHERE p.user_id = $1::uuid "
+    "        AND (p.hidden_at IS NULL OR c.last_message_at > p.hidden_at) "
+    "        AND ($2::bigint IS NULL OR (coalesce(c.last_message_at, c.created_at), c.conversation_id) "
+    "             < ('epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3::uuid)) "
+    "      ORDER BY k DESC, c.conversation_id DESC LIMIT $4::int) c "
+    "CROSS JOIN LATERAL (SELECT count(*) AS n FROM (SELECT 1 FROM messages mu "
+    "    WHERE mu.conversation_id = c.conversation_id AND mu.sender_id <> $1::uuid "
+    "      AND mu.deleted_at IS NULL AND mu.message_id > coalesce(c.last_read_message_id, "
+    "        (lpad(to_hex(floor(extract(epoch FROM c.joined_at) * 1000)::bigint), 12, '0') "
+    "         || '00000000000000000000')::uuid) "
+    "    LIMIT " UNREAD_CAP ") x) un "
+    "LEFT JOIN LATERAL (SELECT * FROM messages ml WHERE ml.conversation_id = c.conversation_id "
+    "    ORDER BY ml.message_id DESC LIMIT 1) m ON true "
+    "ORDER BY c.k DESC, c.conversation_id DESC";
+
+static int list(sc_req *req, sc_resp *resp)
+{
+	const char *after[2] = { NULL, NULL }, *p[4], *last[2];
+	char lim[24];
+	long long limit, key;
+	int rows, i;
+	PGresult *res;
+	sc_db_err err;
+	sc_verr e;
+	json_object *o, *items;
+
+	if (sc_page_limit(req, &limit, &e) < 0 || sc_page_cursor(req, LIST_KIND, 2, after, &e) < 0)
+		return sc_resp_verr(resp, &e);
+	if (after[0] != NULL && (sc_parse_i64(after[0], strlen(after[0]), KEY_MIN, KEY_MAX, &key) < 0
+	    || !sc_uuid_parse(after[1], strlen(after[1]), NULL)))
+		return sc_page_bad_cursor(&e), sc_resp_verr(resp, &e);
+	snprintf(lim, sizeof(lim), "%lld", limit + 1);
+	p[0] = req->user.user_id;
+	p[1] = after[0];
+	p[2] = after[1];
+	p[3] = lim;
+	if (sc_db_exec(req->db, req->arena, SQL_LIST, 4, p, SC_DB_RETRY, &res, &err) < 0)
+		return sc_app_db_error(resp, &err);
+	rows = PQntuples(res);
+	items = json_object_new_array();
+	for (i = 0; i < rows && i < limit; i++) {
+		json_object *c = sc_conv_json(res, i, 0);
+		int mc = SC_CONV_NCOLS + 3;
+		json_object_object_add(c, "last_message", PQgetisnull(res, i, mc) ? NULL :
+		    sc_msg_json(res, i, mc));
+		json_object_object_add(c, "unread_count", sc_row_int(res, i, SC_CONV_NCOLS + 1));
+		json_object_object_add(c, "role", sc_row_text(res, i, SC_CONV_NCOLS));
+		json_object_array_add(items, c);
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "conversations", items);
+	if (rows > limit) {
+		char *next;
+		last[0] = PQgetvalue(res, (int)limit - 1, SC_CONV_NCOLS + 2);
+		last[1] = PQgetvalue(res, (int)limit - 1, 0);
+		next = sc_page_cursor_encode(req->arena, LIST_KIND, 2, last);
+		if (next == NULL) {
+			json_object_put(o);
+			return sc_resp_fail(resp, "cannot encode the cursor");
+		}
+		sc_page_finish(o, next);
+	} else {
+		sc_page_finish(o, NULL);
+	}
+	sc_resp_json(resp, 200, o);
+	return 0;
+}
+
 static int bad(sc_resp *resp, const char *field, const char *msg)
 {
 	sc_verr e;
@@ -75,7 +172,7 @@ static int create(sc_req *req, sc_resp *resp)
 	PGresult *res = NULL;
 	sc_db_err err;
 	sc_verr e;
-	json_object *o, *list;
+	json_object *o;
 
 	if (sc_json_get_str(req->json, "type", SC_REQUIRED, 1, 16, &type, NULL, &e) < 0)
 		return sc_resp_verr(resp, &e);
@@ -151,16 +248,7 @@ static int create(sc_req *req, sc_resp *resp)
 		}
 		members = PQgetisnull(m, 0, 0) ? "" : PQgetvalue(m, 0, 0);
 	}
-	list = json_object_new_array();
-	{
-		const char *s = members != NULL ? members : "";
-		while (*s) {
-			size_t n = strcspn(s, ",");
-			json_object_array_add(list, json_object_new_string_len(s, (int)n));
-			s += n + (s[n] == ',');
-		}
-	}
-	json_object_object_add(o, "participant_ids", list);
+	json_object_object_add(o, "participant_ids", sc_conv_ids_json(members));
 	if (sc_row_is_true(res, 0, 2)) {
 		sc_conv_cache(req->redis, SC_CONV_CACHE_SET, PQgetvalue(res, 0, 3), members);
 		sc_events_publish(req->redis, members, "conversation.created", o, &errstr);
@@ -175,6 +263,8 @@ static int handle(sc_req *req, sc_resp *resp)
 {
 	if (req->method_bit == SC_M_POST)
 		return create(req, resp);
+	if (req->method_bit & (SC_M_GET | SC_M_HEAD))
+		return list(req, resp);
 	return sc_resp_error(resp, 405, "method not allowed");
 }
 

@@ -1,5 +1,6 @@
 /* test_conv.c - conversation helpers that need no server (sc_conv.h): the
- * title rule and the 403/404 answer. */
+ * title rule, the 403/404 answer and id lists. The SQL parts are covered by
+ * tests/integration/cases-conversations.sh. */
 #include "t_common.h"
 
 #include "sc_arena.h"
@@ -77,12 +78,30 @@ static void test_denied(void **state)
 	sc_arena_cleanup(&a);
 }
 
+static void expect_ids(const char *csv, const char *json)
+{
+	json_object *o = sc_conv_ids_json(csv);
+	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), json);
+	json_object_put(o);
+}
+
+static void test_ids_json(void **state)
+{
+	(void)state;
+	expect_ids(NULL, "[]");
+	expect_ids("", "[]");
+	expect_ids("a", "[\"a\"]");
+	expect_ids("a,b", "[\"a\",\"b\"]");
+	expect_ids(",a,,b,", "[\"a\",\"b\"]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_title_ok),
 		cmocka_unit_test(test_title_refused),
 		cmocka_unit_test(test_denied),
+		cmocka_unit_test(test_ids_json),
 	};
 	return cmocka_run_group_tests_name("sc_conv", tests, NULL, NULL);
 }

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Generated from cgi-bin/routes by make (scripts/gen-docs.sh); do not edit.
+# Program: conversations/conversation. Run against `make run`: SC_BASE=http://127.0.0.1:8080 (default).
+# Needs an access token: export SC_TOKEN=<access token from the login endpoint>.
+# Usage: conversations-conversation.sh [GET|PATCH|DELETE]   (default: GET)
+set -eu
+
+case ${1:-GET} in
+
+GET)
+# GET /v1/conversations/:id: Read, rename or delete (hide) a conversation
+curl -sS -X GET \
+  -H "Authorization: Bearer $SC_TOKEN" \
+  "${SC_BASE:-http://127.0.0.1:8080}/v1/conversations/${CONVERSATION_ID:?set CONVERSATION_ID}"
+echo
+;;
+
+PATCH)
+# PATCH /v1/conversations/:id: Read, rename or delete (hide) a conversation
+curl -sS -X PATCH \
+  -H "Authorization: Bearer $SC_TOKEN" \
+  -H "Content-Type: application/json" --data-binary @- \
+  "${SC_BASE:-http://127.0.0.1:8080}/v1/conversations/${CONVERSATION_ID:?set CONVERSATION_ID}" <<'JSON'
+{
+  "title": "Weekend plans (Saturday)",
+  "avatar_url": "https://example.com/avatars/weekend.png"
+}
+JSON
+echo
+;;
+
+DELETE)
+# DELETE /v1/conversations/:id: Read, rename or delete (hide) a conversation
+curl -sS -X DELETE \
+  -H "Authorization: Bearer $SC_TOKEN" \
+  "${SC_BASE:-http://127.0.0.1:8080}/v1/conversations/${CONVERSATION_ID:?set CONVERSATION_ID}"
+echo
+;;
+
+*) echo "usage: $0 [GET|PATCH|DELETE]" >&2; exit 2 ;;
+esac
