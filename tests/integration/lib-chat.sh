@@ -48,7 +48,11 @@ ev_sub() {
     shift
     for k; do ch+=("user:${U_ID[$k]}"); done
     : >"$SC_WORK/ev.$name"
-    rcli SUBSCRIBE "${ch[@]}" >"$SC_WORK/ev.$name" 2>&1 </dev/null &
+    # the subscriber is the background process itself (exec), so ev_stop ends it; it gives up
+    # on its own after 300 s should a suite die without stopping it
+    (REDISCLI_AUTH=$A_REDIS_PASSWORD exec timeout 300 redis-cli --no-auth-warning \
+        -h "$A_REDIS_HOST" -p "$A_REDIS_PORT" SUBSCRIBE "${ch[@]}" \
+        >"$SC_WORK/ev.$name" 2>&1 </dev/null) &
     EV_PID[$name]=$!
     # each subscription is confirmed with three lines: subscribe, channel, count
     for i in $(seq 100); do
