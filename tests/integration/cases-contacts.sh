@@ -69,6 +69,21 @@ pair_rows() {
          OR (requester_id = :'b' AND addressee_id = :'a')" -v a="${U_ID[$1]}" -v b="${U_ID[$2]}"
 }
 
+# st_types USER-KEY: the types of the events in that user's stream events:user:{id}, oldest
+# first, space-separated. The stream keeps what the live channel showed, also for moments no
+# subscriber was listening, so "nobody else was told" is checked here without any timing.
+st_types() {
+    rcli XRANGE "events:user:${U_ID[$1]}" - + | awk 'p == "type" { printf "%s%s", (n++ ? " " : ""), $0 } { p = $0 }'
+}
+
+# expect_stream USER-KEY TYPES...: the user's stream holds exactly these event types
+expect_stream() {
+    local who=$1 got; shift
+    got=$(st_types "$who")
+    if [[ $got == "$*" ]]; then ok "$T: events of $who: ${*:-none}"
+    else fail "$T: events of $who: ${*:-none}" "stream types '$*' (got '$got')"; fi
+}
+
 # ev_data NAME USER-KEY TYPE: the data of the events of TYPE on that user's channel (jq -c)
 ev_data() {
     ev_lines "$1" | awk -F'\t' -v c="user:${U_ID[$2]}" '$1 == c { print $2 }' |
@@ -100,6 +115,9 @@ test_request() {
     check "$T: event data is a public profile" "keys user_id username display_name avatar_url status" \
         test "$(ev_data req b contact.request | jq -c '.user | keys')" = '["avatar_url","display_name","status","user_id","username"]'
     ev_stop req
+    expect_stream b contact.request
+    expect_stream a
+    expect_stream c
 
     t "POST /v1/users/:id/friend: errors"
     areq POST "/v1/users/${U_ID[b]}/friend" "${U_AT[a]}"
@@ -161,7 +179,6 @@ test_request() {
     expect_error 401 UNAUTHORIZED
 
     t "POST /v1/users/me/friends/:id/accept"
-    ev_sub acc a b c
     # only the addressee accepts: the requester, a stranger, a wrong direction are 404
     areq POST "/v1/users/me/friends/${U_ID[b]}/accept" "${U_AT[a]}"
     expect_error 404 NOT_FOUND
@@ -172,6 +189,7 @@ test_request() {
     expect_error 404 NOT_FOUND
     areq POST "/v1/users/me/friends/nope/accept" "${U_AT[b]}"
     expect_error 404 NOT_FOUND
+    ev_sub acc a b c
     areq POST "/v1/users/me/friends/${U_ID[a]}/accept" "${U_AT[b]}"
     expect_status 200
     expect_ok_envelope
@@ -193,6 +211,11 @@ test_request() {
     check "$T: the addressee's event names the requester" "data.user = a" \
         test "$(ev_data acc b contact.accepted | jq -r .user.user_id)" = "${U_ID[a]}"
     ev_stop acc
+    # the refused accepts told nobody; c and d only hold what was theirs (a's request to c)
+    expect_stream a contact.accepted
+    expect_stream b contact.request contact.accepted
+    expect_stream c contact.request
+    expect_stream d
     areq POST "/v1/users/me/friends/${U_ID[a]}/accept" "${U_AT[b]}"
     expect_error 404 NOT_FOUND
     # friends already: a new request either way is 409
@@ -231,7 +254,6 @@ test_request() {
     expect_error 404 NOT_FOUND
     areq DELETE "/v1/users/me/friends/$(uuid)" "${U_AT[a]}"
     expect_error 404 NOT_FOUND
-    ev_sub unf a b
     areq DELETE "/v1/users/me/friends/${U_ID[a]}" "${U_AT[b]}"
     expect_status 200
     expect_ok_envelope
@@ -241,12 +263,16 @@ test_request() {
     expect_error 404 NOT_FOUND
     areq GET /v1/users/me/friends "${U_AT[a]}"
     expect_json '.data.friends' '[]'
+    expect_stream a contact.accepted
+    expect_stream b contact.request contact.accepted
     # either may ask again
+    ev_sub unf a b
     areq POST "/v1/users/${U_ID[a]}/friend" "${U_AT[b]}"
     expect_status 201
-    sleep 0.3
-    check "$T: ending is silent (only the new request's event)" "one event, to a" \
-        test "$(ev_lines unf | awk -F'\t' '{print $1}' | tr '\n' ' ')" = "user:${U_ID[a]} "
+    ev_wait unf 1
+    check "$T: the new request reaches a" "one contact.request to a" \
+        test "$(ev_count unf a contact.request)" = 1
+    ev_stop unf
 
     t "DELETE /v1/users/me/friends/:id/reject"
     # c refuses a's request
@@ -266,9 +292,10 @@ test_request() {
     check "$T: withdrawn row gone" "no friendship a-b" test "$(pair_rows a b)" = 0
     areq GET '/v1/users/me/friend-requests?direction=outgoing' "${U_AT[b]}"
     expect_json '.data.requests' '[]'
-    sleep 0.3
-    check "$T: refusals are silent" "no further events" test "$(ev_lines unf | wc -l)" = 1
-    ev_stop unf
+    # refusing and withdrawing told nobody
+    expect_stream a contact.accepted contact.request
+    expect_stream b contact.request contact.accepted
+    expect_stream c contact.request
     # an accepted friendship is not refused here
     befriend a c
     areq DELETE "/v1/users/me/friends/${U_ID[c]}/reject" "${U_AT[a]}"
@@ -392,6 +419,9 @@ test_block() {
     ev_sub blk x y
     areq POST "/v1/users/${U_ID[y]}/block" "${U_AT[x]}" '{"reason":"Unwanted messages"}'
     expect_status 201
+    sleep 0.3   # a wrong event would show by now
+    check "$T: a block is silent" "no event to x or y" test "$(ev_lines blk | wc -l)" = 0
+    ev_stop blk
     expect_ok_envelope
     expect_json .data.user_id "\"${U_ID[y]}\""
     expect_json .data.blocked true
@@ -485,9 +515,11 @@ test_block() {
     t "a block stops: the lists"
     areq GET /v1/users/me/friends "${U_AT[y]}"
     expect_unlisted .data.friends x
-    sleep 0.3
-    check "$T: a block is silent" "no event to x or y" test "$(ev_lines blk | wc -l)" = 0
-    ev_stop blk
+    # blocks told nobody (x and y: the befriending, x: w's request, v: x's request)
+    expect_stream x contact.accepted contact.request
+    expect_stream y contact.request contact.accepted
+    expect_stream v contact.request
+    expect_stream w
 
     t "DELETE /v1/users/:id/block"
     # only the blocker lifts its block
