@@ -8,7 +8,6 @@
  * already, :id is deleted, or a block stands between them. No body. */
 #include "sc_account.h"
 #include "sc_app.h"
-#include "sc_contact.h"
 #include "sc_db.h"
 #include "sc_events.h"
 #include "sc_row.h"
