@@ -11,6 +11,7 @@
 #include "sc_db.h"
 #include "sc_events.h"
 #include "sc_row.h"
+#include "sc_user.h"
 
 /* $1 caller (the addressee), $2 requester. One row when accepted: since,
  * the requester's public profile, the caller's public profile. */
