@@ -40,16 +40,17 @@ size_t sc_msg_json_size(const PGresult *res, int row, int c)
 
 	for (i = 0; i < SC_MSG_NCOLS; i++)
 		n += (size_t)PQgetlength(res, row, c + i);
-	/* content is raw text: a control byte grows to a 6-byte escape, '"',
-	 * '\' and '/' to 2 bytes. metadata comes from jsonb already escaped;
-	 * json-c writes it again about as long: count it twice to be safe. */
+	/* content is raw text: a control byte grows to a 6-byte escape, '"'
+	 * and '\\' to 2 bytes ('/' stays as it is: sc_json_dump). metadata comes
+	 * from jsonb already escaped; json-c writes it again about as long: count
+	 * it twice to be safe. */
 	if (PQgetisnull(res, row, c + 11)) {
 		const unsigned char *s = (const unsigned char *)PQgetvalue(res, row, c + 3);
 		size_t len = (size_t)PQgetlength(res, row, c + 3), k;
 		for (k = 0; k < len; k++) {
 			if (s[k] < 0x20 || s[k] == 0x7f)
 				n += 5;
-			else if (s[k] == '"' || s[k] == '\\' || s[k] == '/')
+			else if (s[k] == '"' || s[k] == '\\')
 				n += 1;
 		}
 		n += (size_t)PQgetlength(res, row, c + 6);
