@@ -104,12 +104,21 @@ static int uuid_field(json_object *o, const char *key, int required, char *out, 
 	return 1;
 }
 
-/* 403 naming a field */
-static int forbidden(sc_resp *resp, const char *field, const char *msg)
+/* an error other than 400 that names a field */
+static int refuse(sc_resp *resp, int status, const char *field, const char *msg)
 {
-	sc_resp_error(resp, 403, msg);
+	sc_resp_error(resp, status, msg);
 	resp->err_field = field;
 	return -1;
+}
+
+static int type_valid(const char *t)
+{
+	size_t i;
+	for (i = 0; i < sizeof(TYPES) / sizeof(TYPES[0]); i++)
+		if (strcmp(t, TYPES[i]) == 0)
+			return 1;
+	return 0;
 }
 
 static int client_id_valid(const char *s, size_t n)
@@ -131,7 +140,7 @@ static int send_msg(sc_req *req, sc_resp *resp)
 	const char *members;
 	size_t clen, tlen, cidlen;
 	long long ms;
-	int enc = 0, has_reply, attempt, i, rc;
+	int enc = 0, has_reply, attempt, rc;
 	sc_ids files;
 	sc_verr e;
 	json_object *mo = NULL, *o;
@@ -144,14 +153,9 @@ static int send_msg(sc_req *req, sc_resp *resp)
 		return -1;
 	if (sc_json_get_bool(req->json, "is_encrypted", SC_OPTIONAL, &enc, &e) < 0)
 		return sc_resp_verr(resp, &e);
-	if ((rc = sc_json_get_str(req->json, "message_type", SC_OPTIONAL, 1, 16, &type, &tlen,
-	    &e)) != 0) {
-		for (i = 0; rc == 1 && i < (int)(sizeof(TYPES) / sizeof(TYPES[0])); i++)
-			if (strcmp(type, TYPES[i]) == 0)
-				break;
-		if (rc < 0 || i == (int)(sizeof(TYPES) / sizeof(TYPES[0])))
-			return bad(resp, "message_type", "must be text, image, video, audio or file");
-	}
+	rc = sc_json_get_str(req->json, "message_type", SC_OPTIONAL, 1, 16, &type, &tlen, &e);
+	if (rc < 0 || (rc == 1 && !type_valid(type)))
+		return bad(resp, "message_type", "must be text, image, video, audio or file");
 	if (sc_json_get_object(req->json, "metadata", SC_OPTIONAL, &mo, &e) < 0)
 		return sc_resp_verr(resp, &e);
 	if (mo != NULL) {
@@ -202,7 +206,7 @@ static int send_msg(sc_req *req, sc_resp *resp)
 		if (!sc_row_is_true(res, 0, 2))
 			return bad(resp, "reply_to_message_id", "not a message of this conversation");
 		if (!sc_row_is_true(res, 0, 3))
-			return forbidden(resp, "file_ids",
+			return refuse(resp, 403, "file_ids",
 			    "file_ids: not files you own or may download");
 		if (cid == NULL)
 			return sc_resp_fail(resp, "message neither inserted nor refused");
@@ -210,7 +214,7 @@ static int send_msg(sc_req *req, sc_resp *resp)
 	if (PQgetisnull(res, 0, 5))
 		return sc_resp_fail(resp, "client_msg_id conflict but no earlier message");
 	if (strcmp(PQgetvalue(res, 0, 6), conv) != 0)
-		return sc_resp_error(resp, 409,
+		return refuse(resp, 409, "client_msg_id",
 		    "client_msg_id: already used for a message in another conversation");
 	o = sc_msg_json(res, 0, 5);
 	if (!sc_row_is_true(res, 0, 4)) {
