@@ -61,23 +61,26 @@ static const char SQL_SEND[] =
 /* $1 caller, $2 conversation, $3 after (a message_id; AFTER_ALL for the
  * first page), $4 rows. No row: no such conversation; one row with NULL
  * message columns: not a member (member false) or no (more) messages; else the
- * page, newest first. Written so that the page is found in an index at any
- * depth, with a plan that cannot go wrong (checked by cases-messages.sh):
- *  - the conversation is the parameter, not acc's column: the planner then
- *    knows how many messages that conversation has and reads the page from
- *    (conversation_id, message_id DESC); a join column would be planned for
- *    an average conversation, and the backward scan of the primary key it may
- *    then pick walks over every other conversation's messages;
- *  - the cursor is always a bound (no "$3 IS NULL OR ..."), so a generic plan
+ * page, newest first. Written so that every plan reads just the page from
+ * (conversation_id, message_id DESC), at any depth (cases-messages.sh checks
+ * the plans):
+ *  - "conversation_id = ANY (ARRAY[$2])" and not "= $2": with an equality the
+ *    planner drops conversation_id from the ORDER BY, and the primary key's
+ *    backward scan with a filter becomes a candidate for a conversation that
+ *    holds many of the rows; it then walks every newer message of the other
+ *    conversations (140,000 rows for the first page of a 1,000,000-message
+ *    conversation that was not the latest active one). Ordered by
+ *    (conversation_id, message_id DESC), only messages_conversation can serve;
+ *  - the cursor is always a bound (no "$3 IS NULL OR ..."), so the generic plan
  *    of a prepared statement keeps it as an index condition;
  *  - the lateral subquery over the one acc row is a nested loop, so its rows
  *    come out in its ORDER BY and need no second sort. */
 static const char SQL_PAGE[] =
     "WITH " SC_SQL_CONV_ACCESS("$2::uuid", "$1::uuid") " "
     "SELECT acc.member, " SC_MSG_COLS " FROM acc LEFT JOIN LATERAL ("
-    "  SELECT * FROM messages m WHERE acc.member AND m.conversation_id = $2::uuid "
-    "    AND m.message_id < $3::uuid "
-    "  ORDER BY m.message_id DESC LIMIT $4) m ON true";
+    "  SELECT * FROM messages m WHERE acc.member "
+    "    AND m.conversation_id = ANY (ARRAY[$2::uuid]) AND m.message_id < $3::uuid "
+    "  ORDER BY m.conversation_id, m.message_id DESC LIMIT $4) m ON true";
 
 /* above every UUID a message can have (version f does not exist) */
 #define AFTER_ALL "ffffffff-ffff-ffff-ffff-ffffffffffff"

@@ -436,8 +436,9 @@ test_list() {
 
 # The list statement of cgi-bin/messages/messages.c (SQL_PAGE) reads a page deep in a long
 # history from an index: no sort, the cursor an index condition, no scan of the rows before the
-# position, and (for a conversation with few messages among many) not the other conversations'
-# messages either. The statement is repeated here; keep the two in step.
+# position, and not the other conversations' messages either (neither for a conversation with
+# few messages among many, nor for one with most of them that was not the last active). The
+# statement is repeated here; keep the two in step.
 page_plan() {
     local uid=$1 cid=$2 after=$3
     sql "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
@@ -446,9 +447,9 @@ page_plan() {
             ON p.conversation_id = c.conversation_id AND p.user_id = '$uid'
           WHERE c.conversation_id = '$cid')
         SELECT acc.member, m.* FROM acc LEFT JOIN LATERAL (
-          SELECT * FROM messages m WHERE acc.member AND m.conversation_id = '$cid'::uuid
-            AND m.message_id < '$after'::uuid
-          ORDER BY m.message_id DESC LIMIT 21) m ON true" >"$SC_WORK/plan.txt"
+          SELECT * FROM messages m WHERE acc.member
+            AND m.conversation_id = ANY (ARRAY['$cid'::uuid]) AND m.message_id < '$after'::uuid
+          ORDER BY m.conversation_id, m.message_id DESC LIMIT 21) m ON true" >"$SC_WORK/plan.txt"
 }
 
 # plan_ok WHAT: the plan in plan.txt reads the page of 21 from an index
@@ -480,6 +481,14 @@ test_list_plan() {
                 CASE WHEN g % 100 = 0 THEN '${C_ID[rare]}'::uuid ELSE '${C_ID[busy]}'::uuid END,
                 '$uid', 'bulk ' || g, timestamptz 'epoch' + ($base + g) * interval '1 millisecond'
          FROM generate_series(1, 40000) g" >/dev/null
+    # the rare conversation was the last active one: its 40 newest messages are newer than
+    # any of the busy one's (a backward scan of the primary key for the busy one's first page
+    # would walk over them)
+    sql "INSERT INTO messages (message_id, conversation_id, sender_id, content, sent_at)
+         SELECT (lpad(to_hex($base + 40000 + g), 12, '0') || '7000' || '8000' ||
+                 lpad(to_hex(40000 + g), 12, '0'))::uuid, '${C_ID[rare]}'::uuid,
+                '$uid', 'late ' || g, timestamptz 'epoch' + ($base + 40000 + g) * interval '1 millisecond'
+         FROM generate_series(1, 40) g" >/dev/null
     sql "ANALYZE messages" >/dev/null
     mid=$(sql "SELECT message_id FROM messages WHERE conversation_id = '${C_ID[rare]}' AND content = 'bulk 20000'")
     page_plan "$uid" "${C_ID[busy]}" "$mid"
@@ -490,6 +499,8 @@ test_list_plan() {
     plan_ok "deep page, rare conversation"
     page_plan "$uid" "${C_ID[rare]}" ffffffff-ffff-ffff-ffff-ffffffffffff
     plan_ok "first page, rare conversation"
+    page_plan "$uid" "${C_ID[busy]}" ffffffff-ffff-ffff-ffff-ffffffffffff
+    plan_ok "first page, busy conversation"
     # and through the program: the pages after the middle id
     listp a "conversation_id=${C_ID[busy]}&limit=3&cursor=$(printf 'messages\n%s' "$mid" | b64url)"
     expect_status 200
