@@ -49,6 +49,16 @@ _chat_psql() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$T/pg" -p "$SC_STACK_PG_POR
 # the same database as the application role over TCP, as the programs connect
 _chat_pgbench() { PGPASSWORD=$SC_STACK_DB_PASSWORD pgbench -h 127.0.0.1 -p "$SC_STACK_PG_PORT" -U "$SC_STACK_DB" "$@" "$SC_STACK_DB"; }
 _chat_now_ms() { date +%s%3N; }
+# a wrk duration (5, 5s, 2m, 1h) in seconds, for pgbench -T
+_chat_secs() {
+    local d=$1
+    case $d in
+        *h) echo $((${d%h} * 3600)) ;;
+        *m) echo $((${d%m} * 60)) ;;
+        *s) echo "${d%s}" ;;
+        *) echo "$d" ;;
+    esac
+}
 
 # _chat_build NAME SOURCE [LINK...]: build/bench/NAME from bench/SOURCE unless it is current
 _chat_build() {
@@ -106,12 +116,21 @@ _chat_stats() {
         printf "%d %d %.2f %.2f\n", n, bad, med, v[k] }'
 }
 
+# _chat_insert_round CLIENTS TX-PER-CLIENT CONV SENDER: pgbench's single-row INSERTs into
+# bench_insert ($T/chat-insert.sql); the output goes to $T/chat-pgbench.txt
+_chat_insert_round() {
+    _chat_pgbench -n -M prepared -c "$1" -j 2 -t "$2" -D conv="$3" -D sender="$4" \
+        -f "$T/chat-insert.sql" >"$T/chat-pgbench.txt" 2>&1
+}
+# the tps (integer, excluding the connection time) of the last pgbench
+_chat_tps() { awk '/^tps = / { printf "%d\n", $3; exit }' "$T/chat-pgbench.txt"; }
+
 _chat_ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (a != "n/a" && b != "n/a" && b > 0) printf f "\n", a / b; else print "n/a" }'; }
 
 bench_chat() {
     local n=${SC_BENCH_CHAT_MESSAGES:-1000000} depth=${SC_BENCH_CHAT_DEPTH:-} reqs=${SC_BENCH_CHAT_REQUESTS:-2000}
     local conc=50 ua ub uc ta conv sconv have t0 t1 copy_s vac_s check start_ms
-    local newest deep_id deep_next cursor code blocks per b k i r v sr ir
+    local newest deep_id deep_next cursor code blocks per b k i r v sr ir ins_t=20
     local sql_first=n/a sql_deep=n/a
     local f_n=0 f_bad=0 f_med=n/a f_p99=n/a d_n=0 d_bad=0 d_med=n/a d_p99=n/a a_n=0 a_bad=0 a_med=n/a a_p99=n/a
     local lat_ratio=n/a lat_p99_ratio=n/a lat_verdict=n/a lat_state=absent
@@ -265,12 +284,21 @@ VALUES (encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) PLACING
         :conv, :sender, 'bench send', false, 'text', now());
 SQL
         if [[ $send_state == measured ]]; then
-            echo "bench: chat: POST /v1/messages (wrk -t2 -c$conc -d$DURATION, bench/send.lua) against pgbench INSERT (-c $conc -j 2 -T ${DURATION%s}), $PEER_ROUNDS rounds"
+            echo "bench: chat: POST /v1/messages (wrk -t2 -c$conc -d$DURATION, bench/send.lua) against pgbench INSERT (-c $conc -j 2, about $DURATION), $PEER_ROUNDS rounds"
             export SC_BENCH_CONV=$sconv
             run /v1/messages -c"$conc" -d2s -s "$ROOT/bench/send.lua" -H "$CHAT_AUTHZ" >/dev/null || die "wrk failed"
-            _chat_pgbench -n -M prepared -c "$conc" -j 2 -T 2 -D conv="$sconv" -D sender="$ua" \
-                -f "$T/chat-insert.sql" >"$T/chat-pgbench.txt" 2>&1 ||
-                { echo "bench: chat: pgbench INSERT failed:"; tail -n 5 "$T/chat-pgbench.txt"; send_state=failing; }
+            # pgbench -T counts the time its clients spend connecting (SCRAM over TCP, one after
+            # the other per thread: seconds on a loaded machine), so a round is a number of
+            # transactions per client (-t), sized from this warm-up to last about DURATION; the
+            # tps printed excludes the connection time.
+            ins_t=20
+            if _chat_insert_round "$conc" "$ins_t" "$sconv" "$ua"; then
+                v=$(_chat_tps)
+                ins_t=$(awk -v tps="${v:-0}" -v s="$(_chat_secs "$DURATION")" -v c="$conc" \
+                    'BEGIN { t = int(tps * s / c); print (t < 20 ? 20 : t) }')
+            else
+                echo "bench: chat: pgbench INSERT failed:"; tail -n 5 "$T/chat-pgbench.txt"; send_state=failing
+            fi
         fi
         if [[ $send_state == measured ]]; then
             sends_before=$(_chat_psql -c "SELECT count(*) FROM messages WHERE conversation_id = '$sconv'")
@@ -284,10 +312,10 @@ SQL
                         sr=$v send_all+=("$v"); ((v > best_send)) && best_send=$v
                         printf 'bench: round %d  POST /v1/messages   %6d sends/s\n' "$r" "$v"
                     else
-                        _chat_pgbench -n -M prepared -c "$conc" -j 2 -T "${DURATION%s}" -D conv="$sconv" -D sender="$ua" \
-                            -f "$T/chat-insert.sql" >"$T/chat-pgbench.txt" 2>&1 ||
+                        _chat_insert_round "$conc" "$ins_t" "$sconv" "$ua" ||
                             { tail -n 5 "$T/chat-pgbench.txt"; continue; }
-                        v=$(awk '/^tps = / { printf "%d\n", $3; exit }' "$T/chat-pgbench.txt")
+                        v=$(_chat_tps)
+                        [[ -n $v ]] || v=0
                         ir=$v ins_all+=("$v"); ((v > best_ins)) && best_ins=$v
                         printf 'bench: round %d  pgbench INSERT     %6d inserts/s\n' "$r" "$v"
                     fi
@@ -330,7 +358,7 @@ SQL
         echo "chat_deep_vs_first_verdict=$lat_verdict"
         echo "chat_sql_first_page_ms=$sql_first"
         echo "chat_sql_deep_page_ms=$sql_deep"
-        echo "# sends: wrk -t2 -c$conc -d$DURATION bench/send.lua vs pgbench -c $conc -j 2 -M prepared single-row INSERT, $PEER_ROUNDS rounds; ratio = median of per-round sends/inserts"
+        echo "# sends: wrk -t2 -c$conc -d$DURATION bench/send.lua vs pgbench -c $conc -j 2 -M prepared -t $ins_t single-row INSERT, $PEER_ROUNDS rounds; ratio = median of per-round sends/inserts"
         echo "send_state=$send_state"
         echo "send_rps=$best_send"
         echo "send_round_rps=${send_all[*]}"
