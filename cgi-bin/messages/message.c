@@ -37,7 +37,8 @@ static const char SQL_GET[] =
  * goes back, so the versions keep their order whatever the clock did. */
 static const char SQL_EDIT[] =
     "WITH " SC_MSG_SQL_LOOKUP("$2::uuid", " FOR NO KEY UPDATE") ", "
-    "chk AS (SELECT lk.message_id, acc.member, lk.sender_id = $2::uuid AS mine, acc.blocked, "
+    "chk AS (SELECT lk.message_id, lk.conversation_id, acc.member, lk.sender_id = $2::uuid AS mine, "
+    "   acc.blocked, "
     "   lk.deleted_at IS NOT NULL AS deleted, "
     "   ($4::int = 0 OR lk.sent_at < now() - make_interval(secs => $4::int)) AS late, "
     "   (SELECT count(*) FROM message_edits e WHERE e.message_id = lk.message_id) >= $5::int "

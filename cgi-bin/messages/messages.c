@@ -58,18 +58,29 @@ static const char SQL_SEND[] =
     "  CASE WHEN EXISTS (SELECT 1 FROM ins) THEN " SC_MSG_SQL_MEMBERS("chk.conversation_id") " END "
     "FROM chk LEFT JOIN (SELECT * FROM ins UNION ALL SELECT * FROM old) m ON true";
 
-/* $1 caller, $2 conversation, $3 after (message_id or NULL), $4 rows. No row:
- * no such conversation; one row with NULL message columns: not a member (member
- * false) or no (more) messages; else the page, newest first, read from the
- * index (conversation_id, message_id DESC) at any depth. The lateral reference
- * makes this a nested loop over the one acc row, so the rows come out in the
- * inner ORDER BY and need no second sort. */
+/* $1 caller, $2 conversation, $3 after (a message_id; AFTER_ALL for the
+ * first page), $4 rows. No row: no such conversation; one row with NULL
+ * message columns: not a member (member false) or no (more) messages; else the
+ * page, newest first. Written so that the page is found in an index at any
+ * depth, with a plan that cannot go wrong (checked by cases-messages.sh):
+ *  - the conversation is the parameter, not acc's column: the planner then
+ *    knows how many messages that conversation has and reads the page from
+ *    (conversation_id, message_id DESC); a join column would be planned for
+ *    an average conversation, and the backward scan of the primary key it may
+ *    then pick walks over every other conversation's messages;
+ *  - the cursor is always a bound (no "$3 IS NULL OR ..."), so a generic plan
+ *    of a prepared statement keeps it as an index condition;
+ *  - the lateral subquery over the one acc row is a nested loop, so its rows
+ *    come out in its ORDER BY and need no second sort. */
 static const char SQL_PAGE[] =
     "WITH " SC_SQL_CONV_ACCESS("$2::uuid", "$1::uuid") " "
     "SELECT acc.member, " SC_MSG_COLS " FROM acc LEFT JOIN LATERAL ("
-    "  SELECT * FROM messages m WHERE acc.member AND m.conversation_id = acc.conversation_id "
-    "    AND ($3::uuid IS NULL OR m.message_id < $3::uuid) "
+    "  SELECT * FROM messages m WHERE acc.member AND m.conversation_id = $2::uuid "
+    "    AND m.message_id < $3::uuid "
     "  ORDER BY m.message_id DESC LIMIT $4) m ON true";
+
+/* above every UUID a message can have (version f does not exist) */
+#define AFTER_ALL "ffffffff-ffff-ffff-ffff-ffffffffffff"
 
 static const char *const TYPES[] = { "text", "image", "video", "audio", "file" };
 
@@ -123,7 +134,7 @@ static int send_msg(sc_req *req, sc_resp *resp)
 	int enc = 0, has_reply, attempt, i, rc;
 	sc_ids files;
 	sc_verr e;
-	json_object *mo, *o;
+	json_object *mo = NULL, *o;
 	PGresult *res = NULL;
 	sc_db_err err;
 
@@ -233,7 +244,7 @@ static int list(sc_req *req, sc_resp *resp)
 	snprintf(lim, sizeof(lim), "%lld", limit + 1);
 	p[0] = req->user.user_id;
 	p[1] = conv;
-	p[2] = after;
+	p[2] = after != NULL ? after : AFTER_ALL;
 	p[3] = lim;
 	if (sc_db_exec(req->db, req->arena, SQL_PAGE, 4, p, SC_DB_RETRY, &res, &err) < 0)
 		return sc_app_db_error(resp, &err);
