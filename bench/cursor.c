@@ -10,23 +10,23 @@
 
 int main(int argc, char **argv)
 {
-	sc_arena a;
-	char *c;
-	int rc = 0;
+    sc_arena a;
+    char *c;
+    int rc = 0;
 
-	if (argc < 3 || argc - 2 > SC_PAGE_FIELDS_MAX) {
-		fprintf(stderr, "usage: %s KIND FIELD... (1..%d fields)\n", argv[0], SC_PAGE_FIELDS_MAX);
-		return 2;
-	}
-	sc_arena_init(&a);
-	c = sc_page_cursor_encode(&a, argv[1], argc - 2, (const char *const *)(argv + 2));
-	if (c == NULL) {
-		fprintf(stderr, "sc-cursor: the fields cannot be encoded (control characters, "
-		    "invalid UTF-8 or too long)\n");
-		rc = 1;
-	} else {
-		printf("%s\n", c);
-	}
-	sc_arena_cleanup(&a);
-	return rc;
+    if (argc < 3 || argc - 2 > SC_PAGE_FIELDS_MAX) {
+        fprintf(stderr, "usage: %s KIND FIELD... (1..%d fields)\n", argv[0], SC_PAGE_FIELDS_MAX);
+        return 2;
+    }
+    sc_arena_init(&a);
+    c = sc_page_cursor_encode(&a, argv[1], argc - 2, (const char *const *)(argv + 2));
+    if (c == NULL) {
+        fprintf(stderr, "sc-cursor: the fields cannot be encoded (control characters, "
+            "invalid UTF-8 or too long)\n");
+        rc = 1;
+    } else {
+        printf("%s\n", c);
+    }
+    sc_arena_cleanup(&a);
+    return rc;
 }
