@@ -12,14 +12,18 @@
 #      the configured cost (bench/argon2_time.c) and its ceiling (CPUs / hash time);
 #   3. GET /v1/users/me with a bearer token (when build/cgi-bin/users-me.fcgi exists) against the
 #      ceiling of its unavoidable work: 1 / (1/hello + 1/pgbench -S + 1/redis-benchmark GET);
-#   4. the PHP peer (bench/peers/users_me.php on PHP-FPM, /peer/users/me), C/PHP per round.
+#   4. the PHP peer (bench/peers/users_me.php on PHP-FPM, /peer/users/me), C/PHP per round;
+#   5. messages (bench/lib/chat.sh): 1,000,000 messages COPYed into one conversation, the newest
+#      page and a page 500,000 deep (GET /v1/messages), sends (POST /v1/messages) against
+#      pgbench's single-row INSERT rate at the same concurrency.
 # The stack's rate limits are raised to their maximum and the bench user logs in with the right
 # password, so neither the limits nor the lockout are measured.
 #
 # Environment: SC_BUILD (default ./build), SC_BENCH_DURATION (default 5s),
 # SC_BENCH_ROUNDS (default 6), SC_MAX_PROCS (default 2), SC_BENCH_PEER_ROUNDS (default 3, the
 # users/me vs PHP rounds), SC_BENCH_LOGIN_DURATION (default 10s), SC_BENCH_PHP_CHILDREN
-# (default SC_MAX_PROCS, kept within 2..4).
+# (default SC_MAX_PROCS, kept within 2..4), SC_BENCH_CHAT_MESSAGES (default 1000000),
+# SC_BENCH_CHAT_DEPTH (default half of them), SC_BENCH_CHAT_REQUESTS (default 2000 per page).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,6 +37,8 @@ export SC_ROOT=$ROOT
 . "$ROOT/bench/lib/peer.sh"
 # shellcheck source=bench/lib/floor.sh
 . "$ROOT/bench/lib/floor.sh"
+# shellcheck source=bench/lib/chat.sh
+. "$ROOT/bench/lib/chat.sh"
 
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
@@ -104,6 +110,8 @@ install -m 0755 "$LOGIN" "$REGISTER" "$T/app/cgi-bin/"
     echo "POST        /v1/auth/register  auth/register  public  The bench user"
     echo "POST        /v1/auth/login     auth/login     public  Logins per second"
     ((HAVE_ME)) && echo "GET         /v1/users/me   users/me       auth    Own profile"
+    # /v1/conversations and /v1/messages as cgi-bin/routes has them (bench/lib/chat.sh)
+    bench_chat_routes "$BUILD" "$T/app/cgi-bin" || die "installing the chat programs failed"
     echo "*           /*             ops/notfound   public  Catch-all"
 } >"$T/routes"
 
@@ -189,4 +197,6 @@ awk -v l="$load_before" 'BEGIN { exit !(l > 1.0) }' &&
 # logins, users/me and its ceiling, the PHP peer (same stack, same lighttpd)
 # shellcheck source=bench/lib/more.sh
 . "$ROOT/bench/lib/more.sh"
+# messages: a 1,000,000-message conversation, newest and deep page, sends against INSERTs
+bench_chat
 echo "bench: figures written to $RESULTS"
