@@ -1,5 +1,6 @@
 /* sc_json.c - strict JSON validation (RFC 8259), parsing and typed getters. */
 #include "sc_json.h"
+#include "sc_uuid.h"
 #include "sc_buf.h"
 #include "sc_limits.h"
 
@@ -358,6 +359,19 @@ int sc_json_get_int(json_object *o, const char *key, int required,
 	return 1;
 bad:
 	return sc_verr_set(e, key, "must be an integer from %lld to %lld", min, max);
+}
+
+int sc_json_get_uuid(json_object *o, const char *key, int required, char *out, sc_verr *e)
+{
+	json_object *v;
+	int x = lookup(o, key, required, &v, e);
+
+	if (x <= 0)
+		return x;
+	if (!json_object_is_type(v, json_type_string) ||
+	    !sc_uuid_parse(json_object_get_string(v), (size_t)json_object_get_string_len(v), out))
+		return sc_verr_set(e, key, "must be a UUID");
+	return 1;
 }
 
 int sc_json_get_bool(json_object *o, const char *key, int required, int *out, sc_verr *e)

@@ -43,6 +43,8 @@ int sc_json_get_str(json_object *o, const char *key, int required,
 int sc_json_get_int(json_object *o, const char *key, int required,
     long long min, long long max, long long *out, sc_verr *e);
 int sc_json_get_bool(json_object *o, const char *key, int required, int *out, sc_verr *e);
+/* A UUID string, lower-cased into out (37 bytes); "must be a UUID" otherwise. */
+int sc_json_get_uuid(json_object *o, const char *key, int required, char *out, sc_verr *e);
 int sc_json_get_object(json_object *o, const char *key, int required,
     json_object **out, sc_verr *e);
 int sc_json_get_array(json_object *o, const char *key, int required,

@@ -68,13 +68,3 @@ void sc_reaction_publish(sc_redis *r, const char *members, const char *message_i
 	sc_events_publish(r, members, "message.reaction", d, &errstr);
 	json_object_put(d);
 }
-
-int sc_reaction_get_uuid(json_object *o, const char *key, char *out, sc_verr *e)
-{
-	const char *s;
-	size_t n;
-
-	if (sc_json_get_str(o, key, SC_REQUIRED, 1, 64, &s, &n, e) < 0 || !sc_uuid_parse(s, n, out))
-		return sc_verr_set(e, key, "must be a UUID");
-	return 0;
-}

@@ -1,8 +1,7 @@
 /* sc_reaction.h - what the message-extras programs share: for the two
  * reaction programs (POST /v1/messages/:id/reactions, DELETE
  * /v1/messages/:id/reactions/:emoji) the access test through a message, the
- * emoji rule and the message.reaction event; for read and forward a UUID
- * body field (a candidate for sc_json). */
+ * emoji rule and the message.reaction event. */
 #ifndef SC_REACTION_H
 #define SC_REACTION_H
 
@@ -35,10 +34,5 @@ int sc_reaction_emoji_valid(const char *s, size_t n);
  * is logged by the publisher and ignored here. */
 void sc_reaction_publish(sc_redis *r, const char *members, const char *message_id,
     const char *conversation_id, const char *user_id, const char *emoji, int added);
-
-/* The body field o[key] as a lower-case UUID into out (37 bytes). Returns 0,
- * or -1 with e naming key ("must be a UUID") when it is absent, not a string
- * or not a UUID. */
-int sc_reaction_get_uuid(json_object *o, const char *key, char *out, sc_verr *e);
 
 #endif

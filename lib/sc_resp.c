@@ -86,6 +86,13 @@ int sc_resp_verr(sc_resp *r, const sc_verr *e)
 	return -1;
 }
 
+int sc_resp_bad(sc_resp *r, const char *field, const char *msg)
+{
+	sc_verr e;
+	sc_verr_set(&e, field, "%s", msg);
+	return sc_resp_verr(r, &e);
+}
+
 int sc_resp_unavailable(sc_resp *r, const char *msg)
 {
 	sc_resp_error(r, 503, msg);

@@ -44,6 +44,8 @@ void sc_resp_empty(sc_resp *r, int status);
 int  sc_resp_error(sc_resp *r, int status, const char *msg);
 int  sc_resp_error_code(sc_resp *r, int status, const char *code, const char *msg);
 int  sc_resp_verr(sc_resp *r, const sc_verr *e);
+/* 400 VALIDATION_ERROR naming field: "<field> <msg>". Returns -1. */
+int  sc_resp_bad(sc_resp *r, const char *field, const char *msg);
 /* 503 SERVICE_UNAVAILABLE with Retry-After: a dependency (PostgreSQL, Redis)
  * cannot answer now. Returns -1. */
 int  sc_resp_unavailable(sc_resp *r, const char *msg);

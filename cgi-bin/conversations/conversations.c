@@ -154,13 +154,6 @@ static int list(sc_req *req, sc_resp *resp)
 	return 0;
 }
 
-static int bad(sc_resp *resp, const char *field, const char *msg)
-{
-	sc_verr e;
-	sc_verr_set(&e, field, "%s", msg);
-	return sc_resp_verr(resp, &e);
-}
-
 static int create(sc_req *req, sc_resp *resp)
 {
 	const char *type, *title = NULL, *p[6], *members, *errstr;
@@ -178,14 +171,14 @@ static int create(sc_req *req, sc_resp *resp)
 		return sc_resp_verr(resp, &e);
 	direct = strcmp(type, "direct") == 0;
 	if (!direct && strcmp(type, "group") != 0)
-		return bad(resp, "type", "must be direct or group");
+		return sc_resp_bad(resp, "type", "must be direct or group");
 	x = sc_json_get_str(req->json, "title", direct ? SC_OPTIONAL : SC_REQUIRED, 0, 100000,
 	    &title, &tlen, &e);
 	if (x < 0 && !(direct && json_object_object_get_ex(req->json, "title", NULL) &&
 	    json_object_get_type(json_object_object_get(req->json, "title")) == json_type_null))
 		return sc_resp_verr(resp, &e);
 	if (x == 1 && !sc_conv_title_valid(title, tlen))
-		return bad(resp, "title", "must be 1..100 characters, not blank, no control characters");
+		return sc_resp_bad(resp, "title", "must be 1..100 characters, not blank, no control characters");
 	if (x != 1)
 		title = NULL;
 	if (sc_json_get_bool(req->json, "is_e2ee_enabled", SC_OPTIONAL, &e2ee, &e) < 0)
@@ -199,10 +192,10 @@ static int create(sc_req *req, sc_resp *resp)
 		for (i = 0; i < ids.n; i++)
 			others += strcmp(ids.id[i], req->user.user_id) != 0;
 		if (direct && others != 1)
-			return bad(resp, "participant_ids",
+			return sc_resp_bad(resp, "participant_ids",
 			    "a direct conversation needs exactly one other user");
 		if (others > max - 1)
-			return bad(resp, "participant_ids", "too many participants for a group");
+			return sc_resp_bad(resp, "participant_ids", "too many participants for a group");
 		if (direct) {
 			const char *other = strcmp(ids.id[0], req->user.user_id) != 0 ? ids.id[0] : ids.id[1];
 			const char *me = req->user.user_id;

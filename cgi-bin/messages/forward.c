@@ -63,8 +63,8 @@ static int handle(sc_req *req, sc_resp *resp)
 	sc_verr e;
 	json_object *o;
 
-	if (sc_reaction_get_uuid(req->json, "message_id", src, &e) < 0 ||
-	    sc_reaction_get_uuid(req->json, "conversation_id", conv, &e) < 0)
+	if (sc_json_get_uuid(req->json, "message_id", SC_REQUIRED, src, &e) < 0 ||
+	    sc_json_get_uuid(req->json, "conversation_id", SC_REQUIRED, conv, &e) < 0)
 		return sc_resp_verr(resp, &e);
 	sc_uuid_v7(id, &now);
 	snprintf(ms, sizeof(ms), "%lld", now);

@@ -87,26 +87,6 @@ static const char SQL_PAGE[] =
 
 static const char *const TYPES[] = { "text", "image", "video", "audio", "file" };
 
-static int bad(sc_resp *resp, const char *field, const char *msg)
-{
-	sc_verr e;
-	sc_verr_set(&e, field, "%s", msg);
-	return sc_resp_verr(resp, &e);
-}
-
-/* A UUID string field into out (37 bytes): 1 present, 0 absent or null, -1 answered. */
-static int uuid_field(json_object *o, const char *key, int required, char *out, sc_resp *resp)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
-		return required ? bad(resp, key, "is required") : 0;
-	if (!json_object_is_type(v, json_type_string) ||
-	    !sc_uuid_parse(json_object_get_string(v), (size_t)json_object_get_string_len(v), out))
-		return bad(resp, key, "must be a UUID");
-	return 1;
-}
-
 /* an error other than 400 that names a field */
 static int refuse(sc_resp *resp, int status, const char *field, const char *msg)
 {
@@ -150,29 +130,30 @@ static int send_msg(sc_req *req, sc_resp *resp)
 	PGresult *res = NULL;
 	sc_db_err err;
 
-	if (uuid_field(req->json, "conversation_id", SC_REQUIRED, conv, resp) < 0)
-		return -1;
+	if (sc_json_get_uuid(req->json, "conversation_id", SC_REQUIRED, conv, &e) < 0)
+		return sc_resp_verr(resp, &e);
 	if (sc_msg_content(req->json, resp, &content, &clen) < 0)
 		return -1;
 	if (sc_json_get_bool(req->json, "is_encrypted", SC_OPTIONAL, &enc, &e) < 0)
 		return sc_resp_verr(resp, &e);
 	rc = sc_json_get_str(req->json, "message_type", SC_OPTIONAL, 1, 16, &type, &tlen, &e);
 	if (rc < 0 || (rc == 1 && !type_valid(type)))
-		return bad(resp, "message_type", "must be text, image, video, audio or file");
+		return sc_resp_bad(resp, "message_type", "must be text, image, video, audio or file");
 	if (sc_json_get_object(req->json, "metadata", SC_OPTIONAL, &mo, &e) < 0)
 		return sc_resp_verr(resp, &e);
 	if (mo != NULL) {
 		size_t mlen;
 		meta = sc_json_dump(mo, &mlen);
 		if (mlen > SC_MSG_METADATA_MAX)
-			return bad(resp, "metadata", "must be at most 8192 bytes as JSON");
+			return sc_resp_bad(resp, "metadata", "must be at most 8192 bytes as JSON");
 	}
 	rc = sc_json_get_str(req->json, "client_msg_id", SC_OPTIONAL, 1, SC_MSG_CLIENT_ID_MAX,
 	    &cid, &cidlen, &e);
 	if (rc < 0 || (rc == 1 && !client_id_valid(cid, cidlen)))
-		return bad(resp, "client_msg_id", "must be 1..64 printable ASCII characters");
-	if ((has_reply = uuid_field(req->json, "reply_to_message_id", SC_OPTIONAL, reply, resp)) < 0)
-		return -1;
+		return sc_resp_bad(resp, "client_msg_id", "must be 1..64 printable ASCII characters");
+	if ((has_reply = sc_json_get_uuid(req->json, "reply_to_message_id", SC_OPTIONAL, reply,
+	    &e)) < 0)
+		return sc_resp_verr(resp, &e);
 	if (sc_ids_from_json(req->arena, req->json, "file_ids", SC_OPTIONAL, 0, SC_MSG_FILES_MAX,
 	    &files, &e) < 0)
 		return sc_resp_verr(resp, &e);
@@ -207,7 +188,7 @@ static int send_msg(sc_req *req, sc_resp *resp)
 		if (!PQgetisnull(res, 0, 5))
 			break;
 		if (!sc_row_is_true(res, 0, 2))
-			return bad(resp, "reply_to_message_id", "not a message of this conversation");
+			return sc_resp_bad(resp, "reply_to_message_id", "not a message of this conversation");
 		if (!sc_row_is_true(res, 0, 3))
 			return refuse(resp, 403, "file_ids",
 			    "file_ids: not files you own or may download");
@@ -243,9 +224,9 @@ static int list(sc_req *req, sc_resp *resp)
 	json_object *o, *arr;
 
 	if (cs == NULL || *cs == '\0')
-		return bad(resp, "conversation_id", "is required");
+		return sc_resp_bad(resp, "conversation_id", "is required");
 	if (!sc_uuid_parse(cs, strlen(cs), conv))
-		return bad(resp, "conversation_id", "must be a UUID");
+		return sc_resp_bad(resp, "conversation_id", "must be a UUID");
 	if (sc_page_limit(req, &limit, &e) < 0 || sc_msg_page_after(req, &after, &e) < 0)
 		return sc_resp_verr(resp, &e);
 	snprintf(lim, sizeof(lim), "%lld", limit + 1);

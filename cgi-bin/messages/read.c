@@ -50,8 +50,8 @@ static int handle(sc_req *req, sc_resp *resp)
 	sc_verr e;
 	json_object *o;
 
-	if (sc_reaction_get_uuid(req->json, "conversation_id", conv, &e) < 0 ||
-	    sc_reaction_get_uuid(req->json, "last_message_id", mid, &e) < 0)
+	if (sc_json_get_uuid(req->json, "conversation_id", SC_REQUIRED, conv, &e) < 0 ||
+	    sc_json_get_uuid(req->json, "last_message_id", SC_REQUIRED, mid, &e) < 0)
 		return sc_resp_verr(resp, &e);
 	p[0] = conv;
 	p[1] = req->user.user_id;

@@ -51,13 +51,6 @@ static int is_null(json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) && v == NULL;
 }
 
-static int bad(sc_resp *resp, const char *field, const char *what)
-{
-	sc_verr e;
-	sc_verr_set(&e, field, "must be %s", what);
-	return sc_resp_verr(resp, &e);
-}
-
 static int patch(sc_req *req, sc_resp *resp)
 {
 	static const char *const flags[2] = { "searchable", "read_receipts" };
@@ -70,22 +63,22 @@ static int patch(sc_req *req, sc_resp *resp)
 
 	x = sc_json_get_str(req->json, "display_name", SC_OPTIONAL, 1, 100, &dn, NULL, &e);
 	if (x < 0 || is_null(req->json, "display_name"))
-		return bad(resp, "display_name", "a string of 1..100 characters");
+		return sc_resp_bad(resp, "display_name", "must be a string of 1..100 characters");
 	given += x;
 	/* avatar_url: null clears it */
 	has_url = json_object_object_get_ex(req->json, "avatar_url", &v);
 	if (v != NULL && (!json_object_is_type(v, json_type_string) ||
 	    !sc_user_https_url_valid(url = json_object_get_string(v), (size_t)json_object_get_string_len(v))))
-		return bad(resp, "avatar_url", "an https:// URL of at most 2048 bytes, or null");
+		return sc_resp_bad(resp, "avatar_url", "must be an https:// URL of at most 2048 bytes, or null");
 	given += has_url;
 	x = sc_json_get_str(req->json, "status", SC_OPTIONAL, 1, 16, &st, NULL, &e);
 	if (x < 0 || is_null(req->json, "status") || (x == 1 && !sc_user_status_valid(st)))
-		return bad(resp, "status", "one of online, away, busy, offline");
+		return sc_resp_bad(resp, "status", "must be one of online, away, busy, offline");
 	given += x;
 	for (i = 0; i < 2; i++) {
 		x = sc_json_get_bool(req->json, flags[i], SC_OPTIONAL, &on, &e);
 		if (x < 0 || is_null(req->json, flags[i]))
-			return bad(resp, flags[i], "true or false");
+			return sc_resp_bad(resp, flags[i], "must be true or false");
 		b[i] = x ? (on ? "true" : "false") : NULL;
 		given += x;
 	}

@@ -467,9 +467,31 @@ static void test_verr_set(void **state)
 	assert_true(strlen(e.msg) < sizeof(e.msg));
 }
 
+static void test_get_uuid(void **state)
+{
+	json_object *o = json_tokener_parse("{\"a\":\"123E4567-E89B-12D3-A456-426614174000\","
+	    "\"b\":\"nope\",\"c\":7,\"d\":null}");
+	char out[37];
+	sc_verr e;
+	(void)state;
+	assert_int_equal(sc_json_get_uuid(o, "a", SC_REQUIRED, out, &e), 1);
+	assert_string_equal(out, "123e4567-e89b-12d3-a456-426614174000");
+	assert_int_equal(sc_json_get_uuid(o, "b", SC_REQUIRED, out, &e), -1);
+	assert_string_equal(e.field, "b");
+	assert_int_equal(sc_json_get_uuid(o, "c", SC_OPTIONAL, out, &e), -1);
+	assert_string_equal(e.field, "c");
+	assert_int_equal(sc_json_get_uuid(o, "d", SC_REQUIRED, out, &e), -1);
+	assert_int_equal(sc_json_get_uuid(o, "d", SC_OPTIONAL, out, &e), 0);
+	assert_int_equal(sc_json_get_uuid(o, "missing", SC_OPTIONAL, out, &e), 0);
+	assert_int_equal(sc_json_get_uuid(o, "missing", SC_REQUIRED, out, &e), -1);
+	assert_string_equal(e.field, "missing");
+	json_object_put(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_get_uuid),
 		cmocka_unit_test(test_accepts_rfc),
 		cmocka_unit_test(test_rejects_extensions),
 		cmocka_unit_test(test_rejects_numbers),

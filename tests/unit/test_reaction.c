@@ -50,31 +50,11 @@ static void test_emoji_refused(void **state)
 	OK("\xe2\x80\x8d");
 }
 
-static void test_get_uuid(void **state)
-{
-	json_object *o = json_tokener_parse("{\"a\":\"123E4567-E89B-12D3-A456-426614174000\","
-	    "\"b\":\"nope\",\"c\":7,\"d\":null}");
-	char out[37];
-	sc_verr e;
-	(void)state;
-	assert_int_equal(sc_reaction_get_uuid(o, "a", out, &e), 0);
-	assert_string_equal(out, "123e4567-e89b-12d3-a456-426614174000");
-	assert_int_equal(sc_reaction_get_uuid(o, "b", out, &e), -1);
-	assert_string_equal(e.field, "b");
-	assert_int_equal(sc_reaction_get_uuid(o, "c", out, &e), -1);
-	assert_string_equal(e.field, "c");
-	assert_int_equal(sc_reaction_get_uuid(o, "d", out, &e), -1);
-	assert_int_equal(sc_reaction_get_uuid(o, "missing", out, &e), -1);
-	assert_string_equal(e.field, "missing");
-	json_object_put(o);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_emoji_accepted),
 		cmocka_unit_test(test_emoji_refused),
-		cmocka_unit_test(test_get_uuid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
