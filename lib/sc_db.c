@@ -64,6 +64,18 @@ static void err_from_conn(sc_db *db, sc_db_err *err, const char *what)
 		err->msg[--n] = '\0';
 }
 
+/* Server notices (e.g. "word is too long to be indexed" while building a
+ * message's search vector) are not errors: they go to the log at debug
+ * level instead of libpq's default, the program's stderr. */
+static void on_notice(void *arg, const char *msg)
+{
+	char line[256];
+	size_t n = strcspn(msg, "\n");
+	(void)arg;
+	snprintf(line, sizeof(line), "postgresql notice: %.*s", (int)(n > 200 ? 200 : n), msg);
+	sc_log(SC_LOG_DEBUG, line, NULL);
+}
+
 static int connect_db(sc_db *db, sc_db_err *err)
 {
 	const char *keys[] = { "host", "port", "user", "password", "dbname", "sslmode",
@@ -82,6 +94,7 @@ static int connect_db(sc_db *db, sc_db_err *err)
 		sc_db_close(db);
 		return -1;
 	}
+	PQsetNoticeProcessor(db->conn, on_notice, NULL);
 	return 0;
 }
 
