@@ -46,7 +46,7 @@ FUZZ_SECONDS ?= 60
 
 GENERATED := docs/routes.md docs/config.md
 
-.PHONY: all run test unit unit-asan integration integration-asan fuzz fuzz-replay bench install clean \
+.PHONY: all run test unit unit-asan integration integration-asan integration-all fuzz fuzz-replay bench install clean \
         deps gen check-gen
 
 all: $(LIB_A) $(PROGS) $(FIXTURES) $(TOOLS) $(BENCHBIN) gen
@@ -170,14 +170,27 @@ integration-asan: all $(ASAN_PROGS)
 	@SC_BUILD=$(B)/asan SC_SERVERS=lighttpd SC_STACK_EXTRA_CONFIG="DB_PREPARED_STATEMENTS=true" \
 	  SC_LABEL="ASan+UBSan build, prepared statements" tests/integration/run.sh
 
+# make test runs the three integration passes (lighttpd, Apache, lighttpd with the ASan+UBSan
+# build) at the same time, each on its own stack and loopback port range: the suites spend
+# most of their time waiting, and one pass after the other took 18 minutes on 2 cores.
+integration-all: all $(ASAN_PROGS)
+	@tests/integration/graceful.sh $(B)
+	@tests/integration/graceful.sh $(B)/asan
+	@tests/integration/install.sh
+	@tests/parallel.sh \
+	  "lighttpd=SC_SERVERS=lighttpd SC_PORT_LO=61000 SC_PORT_HI=62499 tests/integration/run.sh" \
+	  "apache=SC_SERVERS=apache SC_PORT_LO=62500 SC_PORT_HI=63999 tests/integration/run.sh" \
+	  "asan=SC_BUILD=$(B)/asan SC_SERVERS=lighttpd SC_PORT_LO=64000 SC_PORT_HI=65535 \
+	    SC_STACK_EXTRA_CONFIG=DB_PREPARED_STATEMENTS=true \
+	    SC_LABEL='ASan+UBSan build, prepared statements' tests/integration/run.sh"
+
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory check-gen
-	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory unit-asan
+	@tests/parallel.sh "unit=SC_PORT_LO=61000 SC_PORT_HI=63199 $(MAKE) --no-print-directory unit" \
+	  "unit-asan=SC_PORT_LO=63200 SC_PORT_HI=65535 $(MAKE) --no-print-directory unit-asan"
 	@$(MAKE) --no-print-directory fuzz-replay
-	@$(MAKE) --no-print-directory integration
-	@$(MAKE) --no-print-directory integration-asan
+	@$(MAKE) --no-print-directory integration-all
 	@echo "make test: all layers passed"
 
 run: deps

@@ -3,7 +3,8 @@
 # Sourced (bash) by scripts/run.sh, tests/integration/run.sh and bench/run.sh:
 #     . scripts/svc.sh
 #
-#   sc_free_port [EXCLUDED-PORT...]      print a random free TCP port in 61000-65535
+#   sc_free_port [EXCLUDED-PORT...]      print a random free TCP port in 61000-65535 (or in
+#                                        SC_PORT_LO..SC_PORT_HI: parallel runs take disjoint ranges)
 #   sc_port_busy PORT                    true when a TCP socket (listening or connected) uses PORT
 #   sc_port_listening PORT               true when something listens on PORT (restarts check this)
 #   sc_pg_up BASE PORT USER PASSWORD DBNAME [fast]
@@ -54,14 +55,14 @@ sc_port_listening() {
 }
 
 sc_free_port() {
-    local p i x skip
+    local p i x skip lo=${SC_PORT_LO:-61000} hi=${SC_PORT_HI:-65535}
     for ((i = 0; i < 200; i++)); do
-        p=$((61000 + (RANDOM * 32768 + RANDOM) % 4536))
+        p=$((lo + (RANDOM * 32768 + RANDOM) % (hi - lo + 1)))
         skip=0
         for x in "$@"; do [[ $x == "$p" ]] && skip=1; done
         [[ $skip == 0 ]] && ! sc_port_busy "$p" && { echo "$p"; return 0; }
     done
-    sc_log "sc_free_port: no free port found in 61000-65535"
+    sc_log "sc_free_port: no free port found in $lo-$hi"
     return 1
 }
 
