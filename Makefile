@@ -185,7 +185,7 @@ integration-all: all $(ASAN_PROGS)
 	    SC_LABEL='ASan+UBSan build, prepared statements' tests/integration/run.sh"
 
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j2 all $(ASAN_PROGS) $(UNITS) $(ASAN_UNITS)
 	@$(MAKE) --no-print-directory check-gen
 	@tests/parallel.sh "unit=SC_PORT_LO=61000 SC_PORT_HI=63199 $(MAKE) --no-print-directory unit" \
 	  "unit-asan=SC_PORT_LO=63200 SC_PORT_HI=65535 $(MAKE) --no-print-directory unit-asan"

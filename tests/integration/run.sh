@@ -102,7 +102,9 @@ for SERVER in $SERVERS; do
     # cases.sh first, then every cases-<area>.sh beside it (one file per issue area)
     rc=0
     for c in "$CASES" $( [[ -z ${SC_CASES:-} ]] && ls "$ROOT"/tests/integration/cases-*.sh 2>/dev/null); do
+        t0=$SECONDS
         SC_BASE=http://127.0.0.1:$HTTP_PORT SC_SERVER=$SERVER bash "$c" || rc=1
+        echo "integration: $(basename "$c") via $SERVER took $((SECONDS - t0)) s"
     done
     "sc_${SERVER}_down" "$T/$SERVER"
     # The server may exit before its FastCGI programs do: wait (up to 10 s) until none of the
