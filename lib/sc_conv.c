@@ -51,6 +51,9 @@ int sc_conv_title_valid(const char *s, size_t n)
 		unsigned char ch = (unsigned char)s[i];
 		if (ch < 0x20 || ch == 0x7f)
 			return 0;
+		/* C1 controls U+0080..U+009F are 0xC2 0x80..0x9F in (valid) UTF-8 */
+		if (ch == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] <= 0x9f)
+			return 0;
 		if (ch != ' ')
 			visible = 1;
 	}

@@ -48,7 +48,7 @@ json_object *sc_conv_json(const PGresult *res, int row, int col);
 int sc_conv_denied(sc_resp *resp, int found, const char *what);
 
 /* 1 when s[0..n) is a title: 1..100 characters of valid UTF-8, no control
- * characters, not only white space. */
+ * characters (C0, DEL or C1), not only white space. */
 int sc_conv_title_valid(const char *s, size_t n);
 
 /* The membership cache conv:{id}:members (a Redis set of user ids), written

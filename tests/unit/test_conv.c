@@ -49,6 +49,9 @@ static void test_title_refused(void **state)
 	assert_false(title_ok("a\rb"));
 	assert_false(title_ok("\x1b[31mred"));
 	assert_false(title_ok("del\x7f"));
+	assert_false(title_ok("c1 \xc2\x85 next line"));  /* U+0085 */
+	assert_false(title_ok("\xc2\x9f"));               /* U+009F */
+	assert_true(title_ok("nbsp\xc2\xa0ok"));           /* U+00A0 is not a control */
 	assert_false(title_ok("\t"));
 	assert_false(title_ok("bad \xc3"));           /* invalid UTF-8 */
 	assert_false(title_ok("\xc0\xaf"));           /* overlong */
