@@ -9,25 +9,8 @@ set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SUITE=conversations
 
-for v in SC_BASE SC_SERVER SC_BUILD SC_CONFIG SC_CTL SC_TMP; do
-    if [[ -z ${!v:-} ]]; then
-        echo "cases-$SUITE.sh: $v is not set" >&2
-        echo "${SC_SERVER:-?}-$SUITE: 0 passed, 1 failed"
-        exit 1
-    fi
-done
-# shellcheck source=lib.sh
-. "$HERE/lib.sh"
-SC_WORK="$SC_TMP/cases-$SUITE.$SC_SERVER"
-mkdir -p "$SC_WORK"
-R_HDRS="$SC_WORK/resp.headers" R_BODY="$SC_WORK/resp.body" R_CERR="$SC_WORK/resp.curlerr"
-C_OUT="$SC_WORK/cmd.stdout" C_ERR="$SC_WORK/cmd.stderr"
-: >"$R_HDRS"; : >"$R_BODY"; : >"$R_CERR"
-# shellcheck source=lib-accounts.sh
-. "$HERE/lib-accounts.sh"
-# shellcheck source=lib-chat.sh
-. "$HERE/lib-chat.sh"
-trap 'for n in "${!EV_PID[@]}"; do ev_stop "$n"; done' EXIT
+# shellcheck source=suite.sh
+. "$HERE/suite.sh"
 
 CONV_KEYS='["conversation_id","type","title","avatar_url","created_by","is_e2ee_enabled","created_at","updated_at"]'
 
