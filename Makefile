@@ -35,6 +35,17 @@ FIXTURES := $(B)/tests/echo.fcgi
 TOOLS    := $(B)/tools/sc-admin
 BENCHBIN := $(B)/bench/hello.fcgi
 
+# sc-ws-relay: every ws-relay/*.c but main goes into librelay.a (unit tests link it); the relay
+# links libsc's config, log and JWT parts and hiredis, never libpq (the link proves it).
+RELAY_SRC   := $(sort $(wildcard ws-relay/*.c))
+RELAY_LSRC  := $(filter-out ws-relay/relay_main.c,$(RELAY_SRC))
+RELAY_OBJ   := $(RELAY_LSRC:ws-relay/%.c=$(B)/ws-relay/%.o)
+RELAY_A     := $(B)/ws-relay/librelay.a
+RELAY       := $(B)/ws-relay/sc-ws-relay
+RELAY_LIBS  := $(shell pkg-config --libs hiredis libjwt openssl json-c 2>/dev/null) -lm
+ASAN_RELAY_OBJ := $(RELAY_LSRC:ws-relay/%.c=$(B)/asan/ws-relay/%.o)
+WS_PURE_SRC := $(sort $(wildcard ws-relay/ws_*.c))
+
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 ASAN_LIB_OBJ := $(LIB_SRC:lib/%.c=$(B)/asan/lib/%.o)
@@ -49,7 +60,7 @@ GENERATED := docs/routes.md docs/config.md
 .PHONY: all run test unit unit-asan integration integration-asan integration-all fuzz fuzz-replay bench install clean \
         deps gen check-gen
 
-all: $(LIB_A) $(PROGS) $(FIXTURES) $(TOOLS) $(BENCHBIN) gen
+all: $(LIB_A) $(PROGS) $(FIXTURES) $(TOOLS) $(BENCHBIN) $(RELAY) gen
 
 deps:
 	@scripts/install-deps.sh
@@ -79,6 +90,18 @@ $(B)/tools/sc-admin: tools/sc-admin.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
 
+$(B)/ws-relay/%.o: ws-relay/%.c $(wildcard ws-relay/*.h lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iws-relay -c -o $@ $<
+
+$(RELAY_A): $(RELAY_OBJ)
+	@mkdir -p $(@D)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(RELAY): $(B)/ws-relay/relay_main.o $(RELAY_A) $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(RELAY_LIBS)
+
 # The bench peer is deliberately plain libfcgi, no libsc.
 $(BENCHBIN): bench/hello.c
 	@mkdir -p $(@D)
@@ -104,9 +127,9 @@ check-gen: all
 	    git --no-pager diff --stat -- docs/routes.md docs/config.md examples/curl README.md; exit 1; }
 
 # ---- unit tests (cmocka), plain and under ASan+UBSan ----
-$(B)/tests/unit/%: tests/unit/%.c $(LIB_A)
+$(B)/tests/unit/%: tests/unit/%.c $(LIB_A) $(RELAY_A)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Iws-relay -Wno-missing-prototypes $(ALL_LDFLAGS) -o $@ $< $(RELAY_A) $(LIB_A) $(PKG_LIBS) -lcmocka
 
 $(B)/asan/lib/%.o: lib/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
@@ -116,10 +139,22 @@ $(B)/asan/lib/libsc.a: $(ASAN_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/asan/tests/unit/%: tests/unit/%.c $(B)/asan/lib/libsc.a
+$(B)/asan/ws-relay/%.o: ws-relay/%.c $(wildcard ws-relay/*.h lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -U_FORTIFY_SOURCE -O1 $(SAN) -Wno-missing-prototypes -o $@ $< \
-	  $(B)/asan/lib/libsc.a $(PKG_LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Iws-relay -U_FORTIFY_SOURCE -O1 $(SAN) -c -o $@ $<
+
+$(B)/asan/ws-relay/librelay.a: $(ASAN_RELAY_OBJ)
+	@mkdir -p $(@D)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/asan/ws-relay/sc-ws-relay: $(B)/asan/ws-relay/relay_main.o $(B)/asan/ws-relay/librelay.a $(B)/asan/lib/libsc.a
+	$(CC) $(SAN) -o $@ $^ $(RELAY_LIBS)
+
+$(B)/asan/tests/unit/%: tests/unit/%.c $(B)/asan/lib/libsc.a $(B)/asan/ws-relay/librelay.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iws-relay -U_FORTIFY_SOURCE -O1 $(SAN) -Wno-missing-prototypes -o $@ $< \
+	  $(B)/asan/ws-relay/librelay.a $(B)/asan/lib/libsc.a $(PKG_LIBS) -lcmocka
 
 unit: $(UNITS)
 	@tests/unit/run.sh $(UNITS)
@@ -129,7 +164,8 @@ unit-asan: $(ASAN_UNITS)
 	  tests/unit/run.sh $(ASAN_UNITS)
 
 # Programs, fixture and sc-admin under ASan+UBSan, for the integration suite.
-ASAN_PROGS := $(PROGS:$(B)/%=$(B)/asan/%) $(B)/asan/tests/echo.fcgi $(B)/asan/tools/sc-admin
+ASAN_PROGS := $(PROGS:$(B)/%=$(B)/asan/%) $(B)/asan/tests/echo.fcgi $(B)/asan/tools/sc-admin \
+              $(B)/asan/ws-relay/sc-ws-relay
 define ASAN_PROG_RULE
 $(B)/asan/cgi-bin/$(subst /,-,$(patsubst cgi-bin/%.c,%,$(1))).fcgi: $(1) $(B)/asan/lib/libsc.a
 	@mkdir -p $$(@D)
@@ -146,10 +182,10 @@ $(B)/asan/tools/sc-admin: tools/sc-admin.c $(B)/asan/lib/libsc.a
 	$(CC) $(ALL_CFLAGS) -U_FORTIFY_SOURCE -O1 $(SAN) -o $@ $< $(B)/asan/lib/libsc.a $(PKG_LIBS)
 
 # ---- fuzzing (clang libFuzzer) ----
-$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(WS_PURE_SRC) $(wildcard lib/*.h ws-relay/*.h)
 	@mkdir -p $(@D)
-	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib $(PKG_CFLAGS) \
-	  -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib -Iws-relay $(PKG_CFLAGS) \
+	  -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(WS_PURE_SRC) $(PKG_LIBS)
 
 fuzz-replay: $(FUZZERS)
 	@tests/fuzz/run.sh replay $(FUZZERS)

@@ -93,7 +93,35 @@ typedef enum {
 	X(EVENTS_STREAM_MAXLEN, SC_CT_INT, "1000", 10, 1000000, NULL, 0, \
 	  "Events kept per user in events:user:{id} for replay (approximate cap, XADD MAXLEN ~).") \
 	X(PRESENCE_TTL_SECONDS, SC_CT_INT, "300", 10, 86400, NULL, 0, \
-	  "Lifetime of presence:{user_id} after POST /v1/presence or a relay heartbeat.")
+	  "Lifetime of presence:{user_id} after POST /v1/presence or a relay heartbeat.") \
+	X(RELAY_LISTEN, SC_CT_STR, "127.0.0.1", 1, 255, NULL, 0, \
+	  "Address sc-ws-relay listens on for WebSocket clients (behind the web server: loopback).") \
+	X(RELAY_PORT, SC_CT_INT, "8090", 1, 65535, NULL, 0, \
+	  "TCP port of sc-ws-relay; the web server proxies /v1/ws* to it.") \
+	X(RELAY_ADMIN_PORT, SC_CT_INT, "8091", 0, 65535, NULL, 0, \
+	  "Loopback-only port of the relay's /health and /metrics (0: off).") \
+	X(RELAY_WORKERS, SC_CT_INT, "0", 0, 256, NULL, 0, \
+	  "Relay worker processes sharing the port (SO_REUSEPORT); 0: one per core.") \
+	X(RELAY_USER, SC_CT_STR, "", 0, 64, NULL, 0, \
+	  "Account the relay switches to when started as root (empty: www-data).") \
+	X(RELAY_MAX_CONNECTIONS, SC_CT_INT, "100000", 1, 10000000, NULL, 0, \
+	  "Most client connections per worker (also bounded by the open-file limit).") \
+	X(RELAY_MAX_MESSAGE_BYTES, SC_CT_INT, "65536", 125, 16777216, NULL, 0, \
+	  "Largest client message (all fragments together); larger ones are closed with 1009.") \
+	X(RELAY_OUTPUT_SOFT_BYTES, SC_CT_INT, "262144", 1024, 1073741824, NULL, 0, \
+	  "Bytes queued for one client above which it must catch up within RELAY_OUTPUT_SOFT_SECONDS.") \
+	X(RELAY_OUTPUT_SOFT_SECONDS, SC_CT_INT, "10", 1, 3600, NULL, 0, \
+	  "How long a client may stay above the soft output limit before it is closed with 1013.") \
+	X(RELAY_OUTPUT_HARD_BYTES, SC_CT_INT, "1048576", 1024, 1073741824, NULL, 0, \
+	  "Bytes queued for one client that close it at once with 1013 (slow consumer).") \
+	X(RELAY_PING_SECONDS, SC_CT_INT, "30", 1, 3600, NULL, 0, \
+	  "Idle time after which the relay pings a client.") \
+	X(RELAY_IDLE_TIMEOUT_SECONDS, SC_CT_INT, "75", 2, 7200, NULL, 0, \
+	  "A client silent this long (no frame, no pong) is closed.") \
+	X(RELAY_HANDSHAKE_TIMEOUT_SECONDS, SC_CT_INT, "10", 1, 300, NULL, 0, \
+	  "Time a client has to send its complete upgrade request.") \
+	X(RELAY_REPLAY_MAX, SC_CT_INT, "1000", 1, 1000000, NULL, 0, \
+	  "Most events one ?since= replay sends; beyond, the client gets replay.truncated and refetches.")
 
 typedef enum {
 #define SC_CONFIG_ENUM(name, ...) SC_CFG_##name,
