@@ -15,7 +15,18 @@ PKGS=(
     # run and test
     postgresql-15 redis-server redis-tools lighttpd apache2 libapache2-mod-fcgid libfcgi-bin
     spawn-fcgi wrk curl jq openssl iproute2 ca-certificates
+    # tests/ws: the relay's conformance clients (python3-websockets; npm's ws via node below)
+    python3-websockets
 )
+# node and npm (tests/ws installs the ws package with npm ci): Debian's only when the machine
+# has none. A NodeSource nodejs bundles npm and conflicts with Debian's npm package: installing
+# that would replace it, so an existing node is left alone.
+if ! command -v node >/dev/null 2>&1; then
+    PKGS+=(nodejs npm)
+elif ! command -v npm >/dev/null 2>&1 &&
+    [[ $(dpkg-query -W -f='${Version}' nodejs 2>/dev/null) != *nodesource* ]]; then
+    PKGS+=(npm)
+fi
 # only for `install-deps.sh bench`: the PHP-FPM peer of bench/run.sh (bench/peers/users_me.php)
 BENCH_PKGS=(php-fpm php-redis php-pgsql)
 case ${1:-} in
