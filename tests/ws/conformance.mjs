@@ -513,6 +513,21 @@ async function gEvents() {
   check('since: then live, no duplicate', m1 && m2 && m1.id === live && m2.id === live2, [m1, m2]);
   c.end();
 
+  // no since: an event written right after the 101 arrived is delivered (the feed starts at the
+  // upgrade answer); fresh users, so each socket makes the relay subscribe anew
+  let lost = 0;
+  for (let i = 0; i < 20; i++) {
+    [uid, sid] = newUser();
+    const s = new Client({ token: token(uid, sid) });
+    if (!(await s.ready).open) { lost++; continue; }
+    const id = await R.publishEvent(uid, 'message.new', { n: i });
+    const seen = []; // markers until the socket is live: the event, if delivered, came before them
+    await syncFeed(s, uid, 10000, seen);
+    if (!(seen.length === 1 && seen[0].id === id)) lost++;
+    s.end();
+  }
+  check('no since: an event published right after the 101 arrives (20 fresh sockets)', lost === 0, `${lost} of 20 lost`);
+
   // a since id beyond the stream's end: nothing replayed, then live
   [uid, sid] = newUser();
   const first = await R.publishEvent(uid, 'message.new', { n: 0 });
@@ -536,7 +551,7 @@ async function gEvents() {
 
 // Publish ephemeral markers (type test.sync) on user:{uid} until c receives one: from then on
 // the socket is live (a raw PUBLISH reaches only sockets already subscribed).
-async function syncFeed(c, uid, ms = 10000) {
+async function syncFeed(c, uid, ms = 10000, seen = null) {
   const tag = crypto.randomBytes(8).toString('hex');
   const end = Date.now() + ms;
   for (let k = 0; Date.now() < end; k++) {
@@ -545,7 +560,11 @@ async function syncFeed(c, uid, ms = 10000) {
     for (;;) {
       const m = await c.json(Math.max(10, inner - Date.now()));
       if (!m) break;
-      if (m.type === 'test.sync' && m.data && m.data.tag === tag && m.data.k === k) return true;
+      if (m.type === 'test.sync') {
+        if (m.data && m.data.tag === tag && m.data.k === k) return true;
+      } else if (seen) {
+        seen.push(m);
+      }
     }
   }
   return false;

@@ -467,6 +467,69 @@ def g_events():
           f"{len(got)} ids; first difference at {next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))}")
     ws.shutdown()
 
+    # no since: an event written right after the 101 arrived is delivered (the feed starts at
+    # the upgrade answer). Fresh users, so each socket makes the relay subscribe anew.
+    lost = []
+    for i in range(20):
+        uid, sid = new_user()
+        ws = connect(uid, sid)
+        eid = R.publish_event(uid, "message.new", {"n": i})
+        # markers until the socket is live: the event, if delivered, came before them
+        seen = []
+        sync_feed(ws, uid, seen=seen)
+        if [m.get("id") for m in seen] != [eid]:
+            lost.append(seen)
+        ws.shutdown()
+    check("no since: an event published right after the 101 arrives (20 fresh sockets)", not lost,
+          f"{len(lost)} of 20 lost")
+
+    # no since, while events are being published: every event written after the upgrade
+    # answer arrived is delivered (the feed starts at the 101, not at some later moment),
+    # in stream order, nothing twice. Several sockets, to meet the moments between the 101,
+    # the relay's SUBSCRIBE and its first look at the stream.
+    uid, sid = new_user()
+    pub = redis()
+    log, opened_at = [], []
+    done = threading.Event()
+
+    def publisher2():
+        i = 0
+        while not done.is_set() and i < 400:
+            t = time.monotonic()
+            log.append((t, pub.publish_event(uid, "message.new", {"n": i})))
+            i += 1
+            time.sleep(0.001)
+
+    th = threading.Thread(target=publisher2)
+    th.start()
+    socks = []
+    for _ in range(6):
+        socks.append(connect(uid, sid))
+        opened_at.append(time.monotonic())
+        time.sleep(0.02)
+    time.sleep(0.05)
+    done.set()
+    th.join()
+    pub.close()
+    stream = [e[0].decode() for e in R.cmd("XRANGE", f"events:user:{uid}", "-", "+")]
+    bad = []
+    for ws, t_open in zip(socks, opened_at):
+        want = [i for t, i in log if t > t_open]
+        got = []
+        while not got or got[-1] != stream[-1]:
+            m = ws.json(3)
+            if not isinstance(m, dict):
+                break
+            got.append(m.get("id"))
+        missing = [i for i in want if i not in got]
+        contiguous = got == stream[stream.index(got[0]):] if got and got[0] in stream else not got
+        if missing or not contiguous:
+            bad.append(f"{len(missing)} of {len(want)} events written after the 101 missing "
+                       f"(first {missing[:1]}), contiguous: {contiguous}")
+        ws.shutdown()
+    check("no since during a burst: every event written after the 101 arrives, in order, once",
+          not bad, "; ".join(bad))
+
     # more events after since than RELAY_REPLAY_MAX: the client is told (replay.truncated)
     rmax = int(CONF.get("RELAY_REPLAY_MAX") or 1000)
     if rmax <= 200:
@@ -490,10 +553,10 @@ def g_events():
     ws.shutdown()
 
 
-def sync_feed(ws, uid, timeout=10.0):
+def sync_feed(ws, uid, timeout=10.0, seen=None):
     """Publish ephemeral markers on user:{uid} until ws receives one: from then on the socket
     is live (a raw PUBLISH reaches only sockets already subscribed). Markers have type
-    test.sync; readers skip them."""
+    test.sync; readers skip them. Other messages read meanwhile go to the list seen."""
     tag = uuid.uuid4().hex
     deadline = time.monotonic() + timeout
     k = -1
@@ -506,8 +569,11 @@ def sync_feed(ws, uid, timeout=10.0):
             m = ws.json(max(0.01, inner - time.monotonic()))
             if not isinstance(m, dict):
                 break
-            if m.get("type") == "test.sync" and m.get("data", {}).get("tag") == tag and m["data"]["k"] == k:
-                return True
+            if m.get("type") == "test.sync":
+                if m.get("data", {}).get("tag") == tag and m["data"]["k"] == k:
+                    return True
+            elif seen is not None:
+                seen.append(m)
     return False
 
 

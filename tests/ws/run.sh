@@ -52,7 +52,12 @@ chmod 0755 "$T"
 mkdir -p "$T/relay"
 RELAY_PID=""
 
+# The relay: scripts/svc.sh's sc_relay_up/sc_relay_down when svc.sh has them, else started here.
 relay_down() {
+    if declare -F sc_relay_down >/dev/null; then
+        sc_relay_down "$T/relay"
+        return
+    fi
     [[ -n $RELAY_PID ]] || return 0
     if kill -0 "$RELAY_PID" 2>/dev/null; then
         kill -TERM "$RELAY_PID" 2>/dev/null
@@ -64,6 +69,14 @@ relay_down() {
     fi
     wait "$RELAY_PID" 2>/dev/null
     RELAY_PID=""
+}
+
+relay_running() {
+    if declare -F sc_relay_up >/dev/null; then
+        [[ -s $T/relay/relay.pid ]] && kill -0 "$(head -n1 "$T/relay/relay.pid")" 2>/dev/null
+    else
+        [[ -n $RELAY_PID ]] && kill -0 "$RELAY_PID" 2>/dev/null
+    fi
 }
 
 # shellcheck disable=SC2317  # invoked by the trap
@@ -105,6 +118,10 @@ EOF
 sc_secure_config "$SC_CONFIG"
 
 relay_up() {
+    if declare -F sc_relay_up >/dev/null; then
+        sc_relay_up "$T/relay" "$SC_CONFIG" "$RELAY"
+        return
+    fi
     if ! "$RELAY" -t >"$T/relay/check.log" 2>&1; then
         sc_log "ws-conformance: sc-ws-relay -t rejected the config:"; cat "$T/relay/check.log" >&2; return 1
     fi
@@ -159,7 +176,7 @@ for c in $CLIENTS; do
     if ! { [[ -s $T/redis/redis.pid ]] && kill -0 "$(cat "$T/redis/redis.pid")" 2>/dev/null; }; then
         "$WS_CTL" redis-start || rc=1
     fi
-    if ! kill -0 "$RELAY_PID" 2>/dev/null; then
+    if ! relay_running; then
         echo "ws-conformance: the relay exited during the $c client's run" >&2
         rc=1
         relay_up || break
