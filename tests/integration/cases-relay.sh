@@ -28,7 +28,9 @@ ZERO=00000000-0000-0000-0000-000000000000
 RE_SID='^[0-9]+-[0-9]+$'
 
 # ---------------------------------------------------------------- sockets
-#   ws_open NAME PATH [client.py args]  connect in the background; waits for its first line
+#   ws_start NAME PATH [client.py args] connect in the background (python starts in parallel)
+#   ws_ready NAME...                    wait for each one's first line (open, refused, error)
+#   ws_open NAME PATH [client.py args]  ws_start + ws_ready
 #   ws_state NAME                       "open", "refused <status>" or "error"
 #   ws_send NAME LINE                   a text frame (or "close CODE" / "ping")
 #   ws_sel NAME JQ-FILTER               the lines (JSON) that match, one per line
@@ -36,8 +38,8 @@ RE_SID='^[0-9]+-[0-9]+$'
 #   ws_stop NAME                        end the client
 declare -A WS_PID WS_FD
 
-ws_open() {
-    local name=$1 path=$2 i fd
+ws_start() {
+    local name=$1 path=$2 fd
     shift 2
     local out=$SC_WORK/ws.$name fifo=$SC_WORK/ws.$name.in
     ws_stop "$name"
@@ -47,12 +49,19 @@ ws_open() {
     WS_PID[$name]=$!
     exec {fd}>"$fifo"
     WS_FD[$name]=$fd
-    for ((i = 0; i < 200; i++)); do
-        [[ -s $out ]] && return 0
-        sleep 0.05
-    done
-    return 1
 }
+
+ws_ready() {
+    local name i
+    for name; do
+        for ((i = 0; i < 200; i++)); do
+            [[ -s $SC_WORK/ws.$name ]] && break
+            sleep 0.05
+        done
+    done
+}
+
+ws_open() { ws_start "$@"; ws_ready "$1"; }
 
 ws_state() {
     jq -r 'if .ev == "refused" then "refused \(.status)" else .ev end' <"$SC_WORK/ws.$1" 2>/dev/null | head -n1
@@ -147,13 +156,14 @@ test_feeds() {
     areq POST /v1/ws/ticket x.y.z
     expect_error 401 UNAUTHORIZED
 
+    ws_start A "/v1/ws?ticket=$TICKET&since=$(last_id a)" --origin "$ORIGIN"
+    ws_start B "/v1/ws?since=$(last_id b)" -H "$(bearer b)"
+    ws_start C "/v1/ws?since=$(last_id c)" -H "$(bearer c)"
+    ws_ready A B C
     t "browser client: ticket and Origin"
-    ws_open A "/v1/ws?ticket=$TICKET&since=$(last_id a)" --origin "$ORIGIN"
     expect_open A "ticket + Origin $ORIGIN"
     t "native client: Bearer, no Origin"
-    ws_open B "/v1/ws?since=$(last_id b)" -H "$(bearer b)"
     expect_open B "Bearer"
-    ws_open C "/v1/ws?since=$(last_id c)" -H "$(bearer c)"
     expect_open C "Bearer (non-member)"
 
     t "message over HTTP -> message.new on the members' sockets"
@@ -187,18 +197,18 @@ test_feeds() {
     check "$T: exactly the missed events, then live, in order" "[$m2,$m3,$m4]" test \
         "$(ws_sel B2 'select(.ev == "text" and .data.type == "message.new") | .data.data.message_id' | tr -d '"' | paste -sd,)" = "$m2,$m3,$m4"
 
-    t "ticket: single use"
-    ws_open A2 "/v1/ws?ticket=$TICKET" --origin "$ORIGIN"
-    expect_refused A2 401 UNAUTHORIZED "the same ticket again"
     areq POST /v1/ws/ticket "${U_AT[a]}"
     local t2; t2=$(jq -r '.data.ticket // "none"' <"$R_BODY")
-    ws_open A3 "/v1/ws?ticket=$t2" --origin "$BAD_ORIGIN"
+    ws_start A2 "/v1/ws?ticket=$TICKET" --origin "$ORIGIN"
+    ws_start A3 "/v1/ws?ticket=$t2" --origin "$BAD_ORIGIN"
+    ws_start O1 /v1/ws -H "$(bearer b)" --origin "$BAD_ORIGIN"
+    ws_start O2 /v1/ws
+    ws_ready A2 A3 O1 O2
+    t "ticket: single use"
+    expect_refused A2 401 UNAUTHORIZED "the same ticket again"
     expect_refused A3 403 FORBIDDEN "a ticket with a foreign Origin"
-
     t "Origin and credentials through the proxy"
-    ws_open O1 /v1/ws -H "$(bearer b)" --origin "$BAD_ORIGIN"
     expect_refused O1 403 FORBIDDEN "Origin $BAD_ORIGIN"
-    ws_open O2 /v1/ws
     expect_refused O2 401 UNAUTHORIZED "no credentials"
     for n in A A2 A3 B2 C O1 O2; do ws_stop "$n"; done
 }
@@ -206,9 +216,14 @@ test_feeds() {
 test_chat() {
     local g=${C_ID[g]}
     t "legacy /v1/ws/chat"
-    ws_open LA "/v1/ws/chat?conversation_id=$g" -H "$(bearer a)" --origin "$ORIGIN"
+    ws_start LA "/v1/ws/chat?conversation_id=$g" -H "$(bearer a)" --origin "$ORIGIN"
+    ws_start LC "/v1/ws/chat?conversation_id=$g" -H "$(bearer c)"
+    ws_ready LA LC
     expect_open LA "member a"
+    expect_refused LC 403 FORBIDDEN "a non-member"
     ws_wait LA "select(.data.type == \"user_joined\" and .data.sender_id == \"${U_ID[a]}\")"
+    expect_sel LA "select(.data.type == \"user_joined\" and .data.sender_id == \"${U_ID[a]}\")" 1 \
+        "the joiner gets its own user_joined"
     ws_open LB "/v1/ws/chat?conversation_id=$g" -H "$(bearer b)"
     expect_open LB "member b"
     ws_wait LB "select(.data.type == \"user_joined\" and .data.sender_id == \"${U_ID[b]}\")"
@@ -234,8 +249,6 @@ test_chat() {
     ws_send LB '{"type":"nonsense"}'
     ws_wait LB 'select(.data.type == "error")'
     expect_sel LB 'select(.data.type == "error" and .data.error.code == "VALIDATION_ERROR")' 1 "unknown frame type -> error frame"
-    ws_open LC "/v1/ws/chat?conversation_id=$g" -H "$(bearer c)"
-    expect_refused LC 403 FORBIDDEN "a non-member"
     ws_stop LB
     ws_wait LA "select(.data.type == \"user_left\" and .data.sender_id == \"${U_ID[b]}\")"
     expect_sel LA "select(.data.type == \"user_left\" and .data.sender_id == \"${U_ID[b]}\")" 1 "user_left when b goes"
@@ -266,11 +279,12 @@ test_signaling() {
     expect_open SA "participant a (/v1/calls/ws/signaling)"
     # a is subscribed before the others come: their join frames must reach it
     check "$T: a subscribed" "a frame on call:{id} reached SA" call_sync "$call" SA
-    ws_open SB "/v1/ws/signaling?call_id=$call" -H "$(bearer b)"
+    ws_start SB "/v1/ws/signaling?call_id=$call" -H "$(bearer b)"
+    ws_start SE "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer e)"
+    ws_start SC "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer c)"
+    ws_ready SB SE SC
     expect_open SB "participant b (/v1/ws/signaling)"
-    ws_open SE "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer e)"
     expect_open SE "participant e"
-    ws_open SC "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer c)"
     expect_refused SC 403 FORBIDDEN "a non-participant"
     check "$T: every socket subscribed" "a frame on call:{id} reached SA, SB and SE" call_sync "$call" SA SB SE
     ws_wait SA "select(.data.type == \"join\" and .data.sender_id == \"${U_ID[e]}\")"

@@ -11,6 +11,7 @@ Connects (ws://host:port/path?query), then prints one JSON line per happening, f
     {"ev":"close","code":1008,"reason":"..."}      the server's close frame
     {"ev":"end"}                                   the TCP connection ended
     {"ev":"timeout"}                               --timeout (default 30) reached
+Every line also has "t", the wall-clock time (for reading a failure; tests never check it).
 Standard input, one line each: a JSON text to send; `close [CODE]` starts the close handshake;
 `ping` sends a control ping. End of input leaves the connection open (until --timeout).
 Exit status 0 whatever the server did (the caller checks the lines), 2 on bad usage.
@@ -33,6 +34,7 @@ from wsutil import WS, Refused  # noqa: E402
 
 
 def out(obj):
+    obj["t"] = round(time.time(), 3)   # for the reader of a failure, never checked
     sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
     sys.stdout.flush()
 
@@ -91,7 +93,8 @@ def main():
             out({"ev": "timeout"})
             break
         rlist = [ws.sock] + ([0] if stdin_open else [])
-        ready, _, _ = select.select(rlist, [], [], left)
+        # frames already parsed (they came with the 101, or in one read with others) first
+        ready, _, _ = select.select(rlist, [], [], 0 if ws.pending else left)
         if 0 in ready:
             # raw reads: a buffered readline would hide lines from select()
             chunk = os.read(0, 65536)
