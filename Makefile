@@ -59,7 +59,7 @@ FUZZ_SECONDS ?= 60
 GENERATED := docs/routes.md docs/config.md
 
 .PHONY: all run test unit unit-asan integration integration-asan integration-all fuzz fuzz-replay bench install clean \
-        deps gen check-gen
+        deps gen check-gen relay-conformance
 
 all: $(LIB_A) $(PROGS) $(FIXTURES) $(TOOLS) $(BENCHBIN) $(RELAY) gen
 
@@ -204,6 +204,13 @@ fuzz-replay: $(FUZZERS)
 
 fuzz: $(FUZZERS)
 	@tests/fuzz/run.sh fuzz $(FUZZ_SECONDS) $(FUZZERS)
+
+# ---- the relay against two independent WebSocket clients (python3-websockets, npm's ws) ----
+# tests/ws/run.sh: its own Redis and relay on free ports, no PostgreSQL; the plain build, then
+# the ASan+UBSan one (a sanitizer report in the relay's log fails it).
+relay-conformance: $(RELAY) $(B)/asan/ws-relay/sc-ws-relay
+	@tests/ws/run.sh
+	@SC_BUILD=$(B)/asan tests/ws/run.sh
 
 # ---- integration, run, bench ----
 integration: all

@@ -52,12 +52,9 @@ ws_start() {
 }
 
 ws_ready() {
-    local name i
+    local name end=$((${EPOCHREALTIME/./} + 10000000))
     for name; do
-        for ((i = 0; i < 200; i++)); do
-            [[ -s $SC_WORK/ws.$name ]] && break
-            sleep 0.05
-        done
+        while [[ ! -s $SC_WORK/ws.$name ]] && ((${EPOCHREALTIME/./} < end)); do sleep 0.05; done
     done
 }
 
@@ -72,13 +69,15 @@ ws_send() { [[ -n ${WS_FD[$1]:-} ]] && printf '%s\n' "$2" >&"${WS_FD[$1]}"; }
 # text frames that are not JSON objects are left out (a filter on .data.x would stop jq)
 ws_sel() { jq -c "select((.data | type) != \"string\") | $2" "${@:3}" <"$SC_WORK/ws.$1" 2>/dev/null; }
 
+# gives up early once the client has ended (refused, error, close, end, timeout): no more frames
 ws_wait() {
-    local name=$1 f=$2 n=${3:-1} i
-    for ((i = 0; i < 200; i++)); do
+    local name=$1 f=$2 n=${3:-1} end=$((${EPOCHREALTIME/./} + 10000000))
+    while ((${EPOCHREALTIME/./} < end)); do
         (($(ws_sel "$name" "$f" | wc -l) >= n)) && return 0
+        grep -qE '"ev":"(refused|error|close|end|timeout)"' "$SC_WORK/ws.$name" && break
         sleep 0.05
     done
-    return 1
+    (($(ws_sel "$name" "$f" | wc -l) >= n))
 }
 
 ws_stop() {
@@ -94,24 +93,34 @@ ws_stop() {
 
 trap 'for n in "${!WS_PID[@]}"; do ws_stop "$n"; done; for n in "${!EV_PID[@]}"; do ev_stop "$n"; done' EXIT
 
+# ws_fail NAME EXPECTED GOT: a failed WebSocket check (lib.sh's fail would show the last HTTP
+# response, which says nothing here)
+ws_fail() {
+    SC_FAIL=$((SC_FAIL + 1))
+    printf 'FAIL  %s\n      expected: %s\n      got: %s\n' "$1" "$2" "$(printf '%s' "$3" | head -c 600 | tr '\n' ' ')"
+}
+
+# ws_got NAME: the client's last lines, for a failure report
+ws_got() { tail -n 4 "$SC_WORK/ws.$1" 2>/dev/null; }
+
 # expect_open NAME WHAT / expect_refused NAME STATUS CODE WHAT
 expect_open() {
     local s; s=$(ws_state "$1")
     if [[ $s == open ]]; then ok "$T: $2 upgraded"
-    else fail "$T: $2 upgraded" "HTTP 101 (got: $s $(head -c 300 "$SC_WORK/ws.$1"))"; fi
+    else ws_fail "$T: $2 upgraded" "HTTP 101" "$s: $(ws_got "$1")"; fi
 }
 
 expect_refused() {
     local name=$1 status=$2 code=$3 what=$4
     local s; s=$(ws_state "$name")
     if [[ $s == "refused $status" ]]; then ok "$T: $what refused with $status"
-    else fail "$T: $what refused with $status" "HTTP $status (got: $s $(head -c 300 "$SC_WORK/ws.$name"))"; fi
+    else ws_fail "$T: $what refused with $status" "HTTP $status" "$s: $(ws_got "$name")"; fi
     # shellcheck disable=SC2016 # $c is jq's
     if [[ $(ws_sel "$name" 'select(.ev == "refused") | .body | (.success == false and .error.code == $c
             and (.error.message | type) == "string" and (.meta | type) == "object")' --arg c "$code") == true ]]; then
         ok "$T: $what envelope $code"
     else
-        fail "$T: $what envelope $code" "the error envelope with $code (got $(head -c 300 "$SC_WORK/ws.$name"))"
+        ws_fail "$T: $what envelope $code" "the error envelope with $code" "$(ws_got "$name")"
     fi
 }
 
@@ -119,7 +128,7 @@ expect_refused() {
 expect_sel() {
     local got; got=$(ws_sel "$1" "$2" | wc -l)
     if [[ $got == "$3" ]]; then ok "$T: $4"
-    else fail "$T: $4" "$3 matching frames on $1, got $got: $(tail -c 400 "$SC_WORK/ws.$1" | tr '\n' ' ')"; fi
+    else ws_fail "$T: $4" "$3 matching frames on $1" "$got; the client's last lines: $(ws_got "$1")"; fi
 }
 
 # last_id KEY: the newest id of the user's event stream ("0-0" when empty)
@@ -194,8 +203,10 @@ test_feeds() {
     expect_open B2 "resume"
     sendmsg a "${C_ID[g]}" "live again"; local m4=$M_LAST
     ws_wait B2 "$(msg_new "$m4")"
-    check "$T: exactly the missed events, then live, in order" "[$m2,$m3,$m4]" test \
-        "$(ws_sel B2 'select(.ev == "text" and .data.type == "message.new") | .data.data.message_id' | tr -d '"' | paste -sd,)" = "$m2,$m3,$m4"
+    local got
+    got=$(ws_sel B2 'select(.ev == "text" and .data.type == "message.new") | .data.data.message_id' | tr -d '"' | paste -sd,)
+    if [[ $got == "$m2,$m3,$m4" ]]; then ok "$T: exactly the missed events, then live, in order"
+    else ws_fail "$T: exactly the missed events, then live, in order" "message ids $m2,$m3,$m4" "${got:-none}; $(ws_got B2)"; fi
 
     areq POST /v1/ws/ticket "${U_AT[a]}"
     local t2; t2=$(jq -r '.data.ticket // "none"' <"$R_BODY")
@@ -264,7 +275,10 @@ call_sync() {
         rcli PUBLISH "call:$call" "{\"type\":\"mute_video\",\"call_id\":\"$call\",\"sender_id\":\"$ZERO\",\"target_id\":\"$ZERO\",\"muted\":true,\"timestamp\":\"2024-01-01T00:00:00Z\",\"sync\":$k}" >/dev/null
         sleep 0.1
         all=1
-        for n; do ws_sel "$n" 'select(.data.sync != null)' | grep -q . || all=0; done
+        for n; do
+            ws_sel "$n" 'select(.data.sync != null)' | grep -q . || all=0
+            grep -qE '"ev":"(refused|error|close|end|timeout)"' "$SC_WORK/ws.$n" && return 1
+        done
         [[ $all == 1 ]] && return 0
     done
     return 1
@@ -278,7 +292,8 @@ test_signaling() {
     ws_open SA "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer a)"
     expect_open SA "participant a (/v1/calls/ws/signaling)"
     # a is subscribed before the others come: their join frames must reach it
-    check "$T: a subscribed" "a frame on call:{id} reached SA" call_sync "$call" SA
+    if call_sync "$call" SA; then ok "$T: a subscribed"
+    else ws_fail "$T: a subscribed" "a frame on call:{id} reached SA" "$(ws_got SA)"; fi
     ws_start SB "/v1/ws/signaling?call_id=$call" -H "$(bearer b)"
     ws_start SE "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer e)"
     ws_start SC "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer c)"
@@ -286,7 +301,8 @@ test_signaling() {
     expect_open SB "participant b (/v1/ws/signaling)"
     expect_open SE "participant e"
     expect_refused SC 403 FORBIDDEN "a non-participant"
-    check "$T: every socket subscribed" "a frame on call:{id} reached SA, SB and SE" call_sync "$call" SA SB SE
+    if call_sync "$call" SA SB SE; then ok "$T: every socket subscribed"
+    else ws_fail "$T: every socket subscribed" "a frame on call:{id} reached SA, SB and SE" "SE: $(ws_got SE)"; fi
     ws_wait SA "select(.data.type == \"join\" and .data.sender_id == \"${U_ID[e]}\")"
     expect_sel SA "select(.data.type == \"join\" and .data.sender_id == \"${U_ID[e]}\" and .data.call_id == \"$call\")" 1 "join reaches the others"
     expect_sel SA "select(.data.type == \"join\" and .data.sender_id == \"${U_ID[b]}\")" 1 "join of b (via /v1/ws/signaling) too"
