@@ -104,8 +104,12 @@ function binary_of(prog,    a, nm) {
 }
 function dir_of(path) { sub(/\/[^\/]*$/, "", path); return path }
 function is_relay(prog) { return prog ~ /^relay\// }
-# a path the pattern matches (each :parameter -> "x"), to test it against earlier routes
-function sample_of(pat) { gsub(/:[a-z_][a-z0-9_]*/, "x", pat); return pat }
+# true when some path matches both patterns: as many segments, each pair equal or a :parameter
+function overlap(p1, p2,    a, b, k, i) {
+    k = split(p1, a, "/"); if (k != split(p2, b, "/")) return 0
+    for (i = 1; i <= k; i++) if (a[i] != b[i] && a[i] !~ /^:/ && b[i] !~ /^:/) return 0
+    return 1
+}
 BEGIN {
     na = split(areas, al, "\n")
     for (i = 1; i <= na; i++) if (al[i] != "") { k = al[i]; sub(/=.*/, "", k); v = al[i]; sub(/^[^=]*=/, "", v); areadir[k] = v }
@@ -128,10 +132,10 @@ FNR == 1 { seen_catchall_here = 0 }
     if (pat !~ /^\//) err("PATH-PATTERN must start with /: " pat)
     re = regex_of(pat)
     if (is_relay(prog)) {
-        # Apache proxies before it aliases: an earlier FastCGI route must not match this path.
+        # Apache proxies before it aliases: no path of this route may match an earlier FastCGI route.
         for (j = 1; j <= n; j++)
-            if (!is_relay(rprog[j]) && sample_of(pat) ~ ("^" rre[j] "$"))
-                err("relay route " pat " is shadowed by the earlier route " rpat[j] " (" rprog[j] "): lighttpd would send it there, Apache to the relay; put the relay route first")
+            if (!is_relay(rprog[j]) && overlap(pat, rpat[j]))
+                err("relay route " pat " overlaps the earlier route " rpat[j] " (" rprog[j] "): lighttpd would send those paths there, Apache to the relay; put the relay route first")
         nrelay++
     }
     n++; rprog[n] = prog; rre[n] = re; rpat[n] = pat

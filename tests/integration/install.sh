@@ -35,7 +35,7 @@ for f in bin/sc-admin lib/secureconnect/cgi-bin/ops-health.fcgi lib/secureconnec
 	share/secureconnect/httpd-conf/lighttpd.conf share/secureconnect/httpd-conf/apache.conf \
 	share/secureconnect/httpd-conf/lighttpd-routes.conf share/secureconnect/httpd-conf/apache-routes.conf \
 	share/secureconnect/sql/001_extensions.sql share/man/man8/sc-admin.8 share/doc/secureconnect/README.md \
-	sbin/sc-ws-relay lib/systemd/system/sc-ws-relay.service \
+	sbin/sc-ws-relay lib/systemd/system/sc-ws-relay.service share/man/man8/sc-ws-relay.8 \
 	share/doc/secureconnect/operations.md share/secureconnect/secureconnect.conf.example; do
 	check "installed $f" "[[ -s '$P/$f' ]]"
 done
@@ -87,12 +87,12 @@ if sc_stack_up "$T"; then
 			# Authorization crosses the proxy: the upgrade succeeds (curl then waits for frames until --max-time)
 			code=$(curl -s --http1.1 --max-time 3 -o /dev/null -w '%{http_code}' "${ws[@]}" -H "Authorization: Bearer $tok" "$base/v1/ws")
 			check "$kind /v1/ws with a token upgrades (101)" "[[ '$code' == 101 ]]"
-			# the query string crosses it too: without conversation_id 400, with one the caller is not in 403
+			# the query string crosses it too: without conversation_id 400, with an unknown one 404
 			code=$(curl -s --http1.1 --max-time 10 -o "$T/body" -w '%{http_code}' "${ws[@]}" -H "Authorization: Bearer $tok" "$base/v1/ws/chat")
 			check "$kind /v1/ws/chat without conversation_id (400)" "[[ '$code' == 400 ]] && grep -q VALIDATION_ERROR '$T/body'"
 			code=$(curl -s --http1.1 --max-time 10 -o "$T/body" -w '%{http_code}' "${ws[@]}" -H "Authorization: Bearer $tok" \
 				"$base/v1/ws/chat?conversation_id=0190a0a0-0000-7000-8000-0000000000aa")
-			check "$kind /v1/ws/chat of a stranger's conversation (403)" "[[ '$code' == 403 ]] && grep -q FORBIDDEN '$T/body'"
+			check "$kind /v1/ws/chat of an unknown conversation (404)" "[[ '$code' == 404 ]] && grep -q NOT_FOUND '$T/body'"
 		fi
 		"sc_${kind}_down" "$T/$kind"
 	done
