@@ -42,11 +42,12 @@ WSTOKENS := $(B)/bench/ws-tokens
 # links libsc's config, log and JWT parts and hiredis, never libpq (the link proves it).
 RELAY_SRC   := $(sort $(wildcard ws-relay/*.c))
 RELAY_LSRC  := $(filter-out ws-relay/relay_main.c,$(RELAY_SRC))
-RELAY_OBJ   := $(RELAY_LSRC:ws-relay/%.c=$(B)/ws-relay/%.o)
+RELAY_LUA   := $(addprefix ws-relay/lua/,hs.lua typing.lua signal.lua chatpub.lua callpub.lua replay.lua presence.lua)
+RELAY_OBJ   := $(RELAY_LSRC:ws-relay/%.c=$(B)/ws-relay/%.o) $(B)/ws-relay/relay_lua.o
 RELAY_A     := $(B)/ws-relay/librelay.a
 RELAY       := $(B)/ws-relay/sc-ws-relay
 RELAY_LIBS  := $(shell pkg-config --libs hiredis libjwt openssl json-c 2>/dev/null) -lm
-ASAN_RELAY_OBJ := $(RELAY_LSRC:ws-relay/%.c=$(B)/asan/ws-relay/%.o)
+ASAN_RELAY_OBJ := $(RELAY_LSRC:ws-relay/%.c=$(B)/asan/ws-relay/%.o) $(B)/asan/ws-relay/relay_lua.o
 WS_PURE_SRC := $(sort $(wildcard ws-relay/ws_*.c))
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -96,6 +97,17 @@ $(B)/tools/sc-admin: tools/sc-admin.c $(LIB_A)
 $(B)/ws-relay/%.o: ws-relay/%.c $(wildcard ws-relay/*.h lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iws-relay -c -o $@ $<
+
+$(B)/ws-relay/relay_lua.c: $(RELAY_LUA) scripts/embed-lua.sh
+	@mkdir -p $(@D)
+	@scripts/embed-lua.sh $@ $(RELAY_LUA)
+
+$(B)/ws-relay/relay_lua.o: $(B)/ws-relay/relay_lua.c ws-relay/relay_lua.h ws-relay/relay.h
+	$(CC) $(ALL_CFLAGS) -Iws-relay -c -o $@ $<
+
+$(B)/asan/ws-relay/relay_lua.o: $(B)/ws-relay/relay_lua.c ws-relay/relay_lua.h ws-relay/relay.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iws-relay -U_FORTIFY_SOURCE -O1 $(SAN) -c -o $@ $<
 
 $(RELAY_A): $(RELAY_OBJ)
 	@mkdir -p $(@D)
