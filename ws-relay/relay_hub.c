@@ -50,7 +50,7 @@ static int sid_parse(const char *s, size_t n, unsigned long long *ms, unsigned l
 }
 
 /* 1 when stream id a is newer than b ("" is older than everything) */
-static int sid_newer(const char *a, size_t an, const char *b)
+int relay_sid_newer(const char *a, size_t an, const char *b)
 {
 	unsigned long long am, as, bm, bs;
 	if (sid_parse(a, an, &am, &as) < 0)
@@ -61,7 +61,7 @@ static int sid_newer(const char *a, size_t an, const char *b)
 }
 
 /* The id of a published event: {"id":"<id>",... ; empty for ephemeral ones. */
-static size_t event_id(const char *p, size_t n, const char **id)
+size_t relay_event_id(const char *p, size_t n, const char **id)
 {
 	size_t i;
 	*id = "";
@@ -318,7 +318,7 @@ static void on_replay(void *reply, void *priv)
 	/* the live pushes that came during the replay, without what it already sent */
 	for (p = c->pend_head; p; p = pn) {
 		pn = p->next;
-		if (c->state == RC_OPEN && (p->id[0] == '\0' || sid_newer(p->id, strlen(p->id), c->last_id)))
+		if (c->state == RC_OPEN && (p->id[0] == '\0' || relay_sid_newer(p->id, strlen(p->id), c->last_id)))
 			send_event(c, p->f, p->id, strlen(p->id));
 		relay_frame_unref(p->f);
 		free(p);
@@ -353,7 +353,7 @@ static void deliver_user(relay_sub *s, const char *payload, size_t n)
 	relay_frame *f = NULL;
 	relay_member *m, *nx;
 	const char *id;
-	size_t idn = event_id(payload, n, &id);
+	size_t idn = relay_event_id(payload, n, &id);
 	json_object *ev = NULL;
 
 	for (m = s->members; m; m = nx) {
@@ -369,7 +369,7 @@ static void deliver_user(relay_sub *s, const char *payload, size_t n)
 			f = relay_frame_new(WS_OP_TEXT, payload, n);
 		if (c->syncing)
 			hold(c, f, id, idn);
-		else if (idn == 0 || sid_newer(id, idn, c->last_id))
+		else if (idn == 0 || relay_sid_newer(id, idn, c->last_id))
 			send_event(c, f, id, idn);
 	}
 	relay_frame_unref(f);

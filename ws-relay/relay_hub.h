@@ -22,6 +22,10 @@ void relay_legacy_chat(relay_sub *s, const char *payload, size_t n);
 void relay_legacy_call(relay_sub *s, const char *payload, size_t n);
 
 int  relay_sid_valid(const char *s, size_t n);              /* "<ms>-<seq>" */
+/* 1 when stream id a[0..an) is newer than the NUL-terminated b ("" is older than all). */
+int  relay_sid_newer(const char *a, size_t an, const char *b);
+/* The id of a published event ({"id":"<id>",...): its length, *id into p; 0 when empty. */
+size_t relay_event_id(const char *p, size_t n, const char **id);
 int  relay_ticket_valid(const char *s, size_t n);           /* 43 base64url characters */
 const char *relay_zero_uuid(void);
 

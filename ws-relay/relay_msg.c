@@ -132,7 +132,7 @@ static int feed_frame(relay_conn *c, json_object *in, const char *type, sc_verr 
 			return -1;
 		if (strcmp(kind, "offer") && strcmp(kind, "answer") && strcmp(kind, "ice_candidate") &&
 		    strcmp(kind, "mute_audio") && strcmp(kind, "mute_video"))
-			return sc_verr_set(e, "kind", "kind: must be offer, answer, ice_candidate, mute_audio or mute_video");
+			return sc_verr_set(e, "kind", "must be offer, answer, ice_candidate, mute_audio or mute_video");
 		d = json_object_new_object();
 		json_object_object_add(d, "call_id", json_object_new_string(id));
 		json_object_object_add(d, "sender_id", json_object_new_string(c->user_id));
@@ -151,7 +151,7 @@ static int feed_frame(relay_conn *c, json_object *in, const char *type, sc_verr 
 		json_object_put(ev);
 		return 0;
 	}
-	return sc_verr_set(e, "type", "type: must be ping, typing or signal");
+	return sc_verr_set(e, "type", "must be ping, typing or signal");
 }
 
 /* ---- the original's shapes ---- */
@@ -202,7 +202,7 @@ static int chat_frame(relay_conn *c, json_object *in, const char *type, sc_verr 
 	int rc;
 
 	if (strcmp(type, "chat") && strcmp(type, "typing") && strcmp(type, "read"))
-		return sc_verr_set(e, "type", "type: must be chat, typing or read");
+		return sc_verr_set(e, "type", "must be chat, typing or read");
 	rc = sc_json_get_uuid(in, "message_id", SC_OPTIONAL, mid, e);
 	if (rc < 0)
 		return -1;
@@ -238,7 +238,7 @@ static int call_frame(relay_conn *c, json_object *in, const char *type, sc_verr 
 
 	if (strcmp(type, "offer") && strcmp(type, "answer") && strcmp(type, "ice_candidate") &&
 	    strcmp(type, "mute_audio") && strcmp(type, "mute_video"))
-		return sc_verr_set(e, "type", "type: must be offer, answer, ice_candidate, mute_audio or mute_video");
+		return sc_verr_set(e, "type", "must be offer, answer, ice_candidate, mute_audio or mute_video");
 	if (sc_json_get_uuid(in, "target_id", SC_OPTIONAL, target, e) < 0 ||
 	    sc_json_get_str(in, "sdp", SC_OPTIONAL, 0, 60000, &sdp, &sn, e) < 0 ||
 	    sc_json_get_object(in, "candidate", SC_OPTIONAL, &cand, e) < 0 ||
