@@ -14,17 +14,24 @@
 #   nchan-mem   nginx + libnginx-mod-nchan (bench/peers/nchan/nginx.conf.in), memory store
 #   nchan-redis the same with nchan's Redis store on the stack's Redis
 # Scenarios:
-#   idle    N idle authenticated connections (wsload idle): memory per connection = the RSS and
+#   idle    idle authenticated connections (wsload idle): memory per connection = the RSS and
 #           the PSS summed over the system's processes (/proc/PID/smaps_rollup), after minus
 #           before, / connections; Redis's RSS growth beside it.
 #   fanout  10,000 connections of 10,000 users (wsload fanout): rising fixed rates, 1:1 and to
 #           a 100-member group; the highest sustained rate (no loss, p99 < 10 ms) and, for the
 #           relay, p99 at half of it.
+#   Beside them: CPU time of the system's processes (and of Redis) from the moment all fan-out
+#   connections are open to the end, per frame delivered: a figure neighbours on a shared
+#   machine disturb less than rates and latencies.
 # Environment: SC_BENCH_WS_SYSTEMS (default "relay node1 node2 nchan-mem nchan-redis"),
-# SC_BENCH_WS_IDLE (50000), SC_BENCH_WS_CONNS (10000), SC_BENCH_WS_RATES
+# SC_BENCH_WS_IDLE_SYSTEMS (default "relay node1 nchan-mem nchan-redis"), SC_BENCH_WS_IDLE
+# (50000 for the relay), SC_BENCH_WS_IDLE_PEERS (20000; node1 at most the open-file limit - 1000),
+# SC_BENCH_WS_CONNS (10000), SC_BENCH_WS_RATES
 # (10000,20000,40000,80000,160000,320000 deliveries/s), SC_BENCH_WS_STEP (2 s per rate),
 # SC_BENCH_WS_BISECT (1 extra step between the last good and the first bad rate),
-# SC_BENCH_WS_FANOUT_WORKERS (2: relay, nchan), SC_BENCH_WS_IDLE_WORKERS (4: relay, nchan).
+# SC_BENCH_WS_FANOUT_WORKERS (2: relay, node2 is always 2), SC_BENCH_WS_NCHAN_WORKERS (1: nchan's
+# fan-out), SC_BENCH_WS_IDLE_WORKERS (4: relay and nchan idle, so no process needs more than the
+# 20,000 open files this machine allows).
 
 # ---------------------------------------------------------------- helpers
 _ws_log() { printf 'bench: ws: %s\n' "$*"; }
@@ -41,6 +48,16 @@ _ws_tree() {
     local c
     echo "$1"
     for c in $(pgrep -P "$1" 2>/dev/null); do _ws_tree "$c"; done
+}
+
+# CPU time (user + system, clock ticks) summed over the process tree of PID
+_ws_cpu() {
+    local p t=0 v
+    for p in $(_ws_tree "$1"); do
+        v=$(awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null) || continue
+        t=$((t + ${v:-0}))
+    done
+    echo "$t"
 }
 
 # "RSS-kB PSS-kB" summed over the process tree of PID (smaps_rollup: PSS splits shared pages)
@@ -210,9 +227,10 @@ _ws_idle() {
 }
 
 # ---------------------------------------------------------------- fan-out
-# _ws_fanout SYSTEM WORKERS [--half]: sets WSF_{MAX,P99}[SYSTEM:MODE], WSF_HALF*[MODE]
+# _ws_fanout SYSTEM WORKERS [--half]: sets WSF_{MAX,P99,CPU}[SYSTEM:MODE], WSF_HALF*[MODE]
 _ws_fanout() {
-    local sys=$1 workers=$2 half=${3:-} dir=$WS_DIR/$1-fanout port out pub line mode
+    local sys=$1 workers=$2 half=${3:-} dir=$WS_DIR/$1-fanout port out pub line mode pid k
+    local c0 c1 r0 r1 frames
     port=$(sc_free_port) || return 1
     _ws_up "$sys" "$dir" "$port" "$workers" || return 1
     case $sys in
@@ -223,10 +241,28 @@ _ws_fanout() {
     # shellcheck disable=SC2046,SC2086  # word splitting of the target options is intended
     WSLOAD_REDIS_PASSWORD=$WS_REDIS_PASSWORD timeout 600 "$WS_LOAD" fanout --port "$port" \
         --tokens "$WS_TOKENS_FANOUT" -n "$WS_CONNS" --pub "$pub" --modes 1to1,group \
-        --rates "$WS_RATES" --step "$WS_STEP" --bisect "$WS_BISECT" --group 100 $half \
-        --label "$sys" $(_ws_target "$sys") >"$out" 2>"$dir/wsload.err" || true
+        --rates "$WS_RATES" --step "$WS_STEP" --bisect "$WS_BISECT" --drain-max 5 --group 100 \
+        $half --label "$sys" $(_ws_target "$sys") >"$out" 2>"$dir/wsload.err" &
+    pid=$!
+    # CPU of the system and of Redis from the moment every connection is open to the end
+    for ((k = 0; k < 1200; k++)); do
+        grep -q '^connected ' "$out" 2>/dev/null && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    c0=$(_ws_cpu "$(cat "$dir/pid")")
+    r0=$(_ws_cpu "$WS_REDIS_PID")
+    wait "$pid"
+    c1=$(_ws_cpu "$(cat "$dir/pid")")
+    r1=$(_ws_cpu "$WS_REDIS_PID")
     cat "$out" >>"$WS_RAW"
     _ws_stop "$dir" "$sys"
+    frames=$(_ws_kv "$(grep '^end ' "$out")" frames)
+    if [[ -n $frames ]] && ((frames > 0)); then
+        WSF_CPU[$sys]=$(awk -v c=$((c1 - c0)) -v f="$frames" -v hz="$WS_HZ" 'BEGIN { printf "%.1f", c * 1e6 / hz / f }')
+        WSF_RCPU[$sys]=$(awk -v c=$((r1 - r0)) -v f="$frames" -v hz="$WS_HZ" 'BEGIN { printf "%.1f", c * 1e6 / hz / f }')
+        _ws_log "$sys: CPU per delivery over the whole fan-out: ${WSF_CPU[$sys]} us (Redis ${WSF_RCPU[$sys]} us), $frames frames"
+    fi
     grep -E '^(connected|step|max|half) ' "$out" | sed 's/^/    /'
     if ! grep -q '^max ' "$out"; then
         _ws_log "$sys: wsload fanout gave no result:"; tail -n 5 "$dir/wsload.err" >&2; return 1
@@ -274,16 +310,23 @@ bench_ws() {
     WS_RATES=${SC_BENCH_WS_RATES:-10000,20000,40000,80000,160000,320000}
     WS_STEP=${SC_BENCH_WS_STEP:-2}
     WS_BISECT=${SC_BENCH_WS_BISECT:-1}
-    local idle_n=${SC_BENCH_WS_IDLE:-50000} fw=${SC_BENCH_WS_FANOUT_WORKERS:-2}
-    local iw=${SC_BENCH_WS_IDLE_WORKERS:-4}
+    local idle_n=${SC_BENCH_WS_IDLE:-50000} idle_peers=${SC_BENCH_WS_IDLE_PEERS:-20000}
+    local fw=${SC_BENCH_WS_FANOUT_WORKERS:-2} iw=${SC_BENCH_WS_IDLE_WORKERS:-4}
+    # nchan passes every message between its workers over IPC: on 2 cores one worker delivered
+    # at 31-37 us of CPU per message, two at 85-88 us, so the fan-out gives nchan one worker
+    local nw=${SC_BENCH_WS_NCHAN_WORKERS:-1}
     local systems=${SC_BENCH_WS_SYSTEMS:-relay node1 node2 nchan-mem nchan-redis}
+    local idle_systems=${SC_BENCH_WS_IDLE_SYSTEMS:-relay node1 nchan-mem nchan-redis}
+    local nofile
+    nofile=$(ulimit -Hn)
     WS_REDIS_PORT=$(_ws_conf_get "$conf" REDIS_PORT 6379)
     WS_REDIS_PASSWORD=$(_ws_conf_get "$conf" REDIS_PASSWORD "")
     WS_JWT_SECRET=$(_ws_conf_get "$conf" JWT_SECRET "")
     WS_JWT_ISSUER=$(_ws_conf_get "$conf" JWT_ISSUER secureconnect)
     WS_REDIS_PID=$(cat "$(dirname "$conf")/redis/redis.pid" 2>/dev/null)
     declare -gA WSI_N=() WSI_FAILED=() WSI_DROPPED=() WSI_RATE=() WSI_RSS=() WSI_PSS=() WSI_REDIS=()
-    declare -gA WSF_MAX=() WSF_P99=() WSF_HALF_RATE=() WSF_HALF_P99=() WSF_HALF_P50=()
+    declare -gA WSF_MAX=() WSF_P99=() WSF_HALF_RATE=() WSF_HALF_P99=() WSF_HALF_P50=() WSF_CPU=() WSF_RCPU=()
+    WS_HZ=$(getconf CLK_TCK)
     echo
     echo "bench: WebSocket relay (bench/lib/ws.sh): idle memory and fan-out against Node and nchan"
     mkdir -p "$dir" "$(dirname "$WS_RAW")" && chmod 0755 "$dir" || return 1
@@ -310,13 +353,17 @@ bench_ws() {
     load_before=$(cut -d' ' -f1 /proc/loadavg)
     t0=$SECONDS
 
-    # ---- idle connections
+    # ---- idle connections: the relay with idle_n, the peers with idle_peers (a per-connection
+    # figure does not change much past 20,000, and the peers accept 2-5 times slower)
     for sys in "${want[@]}"; do
-        local n=$idle_n w=$iw
+        [[ " $idle_systems " == *" $sys "* ]] || continue
+        local n=$idle_peers w=$iw
         case $sys in
+        relay) n=$idle_n ;;
         # one Node process cannot hold more than the open-file limit (20,000 here)
-        node1) w=1; n=$((idle_n < $(ulimit -Hn) - 1000 ? idle_n : $(ulimit -Hn) - 1000)) ;;
-        node2) w=2; n=$((idle_n < 2 * ($(ulimit -Hn) - 1000) ? idle_n : 2 * ($(ulimit -Hn) - 1000))) ;;
+        node1) w=1; ((n > nofile - 1000)) && n=$((nofile - 1000)) ;;
+        node2) w=2; ((n > 2 * (nofile - 1000))) && n=$((2 * (nofile - 1000))) ;;
+        nchan-*) w=$iw ;;
         esac
         _ws_idle "$sys" "$n" "$w" || _ws_log "$sys: idle scenario failed"
     done
@@ -324,6 +371,8 @@ bench_ws() {
     for sys in "${want[@]}"; do
         local w=$fw half=""
         [[ $sys == node1 ]] && w=1
+        [[ $sys == node2 ]] && w=2
+        [[ $sys == nchan-* ]] && w=$nw
         [[ $sys == relay ]] && half=--half
         _ws_log "$sys: fan-out, $WS_CONNS connections, rates $WS_RATES deliveries/s, ${WS_STEP}s each"
         _ws_fanout "$sys" "$w" "$half" || _ws_log "$sys: fan-out failed"
@@ -332,12 +381,14 @@ bench_ws() {
     # ---- the table, the ratios and RESULTS
     local r m
     echo
-    printf '  %-32s %9s %9s %9s   %-22s %-22s\n' "WebSocket relay" "idle conns" "B/conn RSS" "PSS" "1:1 max sustained/s" "group max sustained/s"
+    printf '  %-30s %10s %10s %7s   %-24s %-24s %s\n' "WebSocket relay" "idle conns" "B/conn RSS" "PSS" \
+        "1:1 max sustained/s" "group max sustained/s" "CPU us/delivery (+Redis)"
     for sys in "${want[@]}"; do
-        printf '  %-32s %9s %9s %9s   %-22s %-22s\n' "$(_ws_label "$sys")" "${WSI_N[$sys]:-n/a}" \
+        printf '  %-30s %10s %10s %7s   %-24s %-24s %s\n' "$(_ws_label "$sys")" "${WSI_N[$sys]:-n/a}" \
             "${WSI_RSS[$sys]:-n/a}" "${WSI_PSS[$sys]:-n/a}" \
             "${WSF_MAX[$sys:1to1]:-n/a} (p99 ${WSF_P99[$sys:1to1]:-?} us)" \
-            "${WSF_MAX[$sys:group]:-n/a} (p99 ${WSF_P99[$sys:group]:-?} us)"
+            "${WSF_MAX[$sys:group]:-n/a} (p99 ${WSF_P99[$sys:group]:-?} us)" \
+            "${WSF_CPU[$sys]:-n/a} (+${WSF_RCPU[$sys]:-n/a})"
     done
     {
         echo "# WebSocket relay (bench/lib/ws.sh): idle ${idle_n}, fan-out ${WS_CONNS} connections, rates $WS_RATES, ${WS_STEP}s per rate; load before: $load_before"
@@ -350,6 +401,8 @@ bench_ws() {
             echo "ws_${r}_idle_pss_bytes_per_conn=${WSI_PSS[$sys]:-n/a}"
             echo "ws_${r}_idle_redis_bytes_per_conn=${WSI_REDIS[$sys]:-n/a}"
             echo "ws_${r}_connects_per_s=${WSI_RATE[$sys]:-n/a}"
+            echo "ws_${r}_fanout_cpu_us_per_delivery=${WSF_CPU[$sys]:-n/a}"
+            echo "ws_${r}_fanout_redis_cpu_us_per_delivery=${WSF_RCPU[$sys]:-n/a}"
             for m in 1to1 group; do
                 echo "ws_${r}_${m}_max_sustained_dps=${WSF_MAX[$sys:$m]:-n/a}"
                 echo "ws_${r}_${m}_p99_us_at_max=${WSF_P99[$sys:$m]:-n/a}"
