@@ -56,7 +56,7 @@ if [[ ${BENCH_ONLY:-} == ws ]]; then
         echo "bench: the peers' packages are missing (scripts/install-deps.sh bench)"
     T=$(mktemp -d /tmp/sc-bench-ws.XXXXXX) || die "mktemp failed"
     chmod 0755 "$T"
-    trap 'sc_redis_down "$T/redis"; rm -rf "$T"' EXIT
+    trap 'bench_ws_down "$T/ws"; sc_redis_down "$T/redis"; rm -rf "$T"' EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
     sc_stack_init "$T" sc_bench || die "no free ports"
@@ -101,6 +101,7 @@ T=$(mktemp -d /tmp/sc-bench.XXXXXX) || die "mktemp failed"
 chmod 0755 "$T"
 # shellcheck disable=SC2317  # invoked by the trap
 teardown() {
+    bench_ws_down "$T/ws"
     sc_lighttpd_down "$T/lighttpd"
     bench_php_down "$T/php"
     sc_stack_down "$T"

@@ -5,6 +5,9 @@
 #       DIR: a scratch folder; CONF: the stack's config (its Redis must be up); BUILD: the build
 #       folder (wsload, ws-tokens, sc-ws-relay); appends ws_* key=value lines to RESULTS and
 #       writes every raw wsload line to BUILD/bench/ws-results.txt. Never fails on figures.
+#   bench_ws_down DIR
+#       stop whatever bench_ws left running in DIR (load clients, servers): for the caller's
+#       EXIT trap, so an interrupted bench leaves nothing behind.
 #
 # Systems, each started alone on a free port, stopped before the next one starts:
 #   relay       build/ws-relay/sc-ws-relay, its own config (the stack's plus RELAY_*), connected
@@ -192,6 +195,7 @@ _ws_idle() {
     "$WS_LOAD" idle --port "$port" --tokens "$WS_TOKENS" -n "$n" --hold 600 --label "$sys" \
         $(_ws_target "$sys") >"$out" 2>"$dir/wsload.err" &
     pid=$!
+    echo "$pid" >"$dir/wsload.pid"
     for ((k = 0; k < 1800; k++)); do
         grep -q '^ready ' "$out" 2>/dev/null && break
         kill -0 "$pid" 2>/dev/null || break
@@ -200,7 +204,7 @@ _ws_idle() {
     line=$(grep '^ready ' "$out")
     if [[ -z $line ]]; then
         _ws_log "$sys: wsload idle gave no result:"; cat "$dir/wsload.err" >&2
-        kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; _ws_stop "$dir" "$sys"; return 1
+        sc_stop_pidfile "$dir/wsload.pid" wsload 10; _ws_stop "$dir" "$sys"; return 1
     fi
     # settle: the servers finish their subscriptions and timers
     sleep 2
@@ -208,6 +212,7 @@ _ws_idle() {
     ra=$(_ws_mem "$WS_REDIS_PID" | cut -d' ' -f1)
     kill -TERM "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
+    rm -f "$dir/wsload.pid"
     cat "$out" >>"$WS_RAW"
     local conn failed dropped
     conn=$(_ws_kv "$line" connected)
@@ -244,6 +249,7 @@ _ws_fanout() {
         --rates "$WS_RATES" --step "$WS_STEP" --bisect "$WS_BISECT" --drain-max 5 --group 100 \
         $half --label "$sys" $(_ws_target "$sys") >"$out" 2>"$dir/wsload.err" &
     pid=$!
+    echo "$pid" >"$dir/wsload.pid"
     # CPU of the system and of Redis from the moment every connection is open to the end
     for ((k = 0; k < 1200; k++)); do
         grep -q '^connected ' "$out" 2>/dev/null && break
@@ -253,6 +259,7 @@ _ws_fanout() {
     c0=$(_ws_cpu "$(cat "$dir/pid")")
     r0=$(_ws_cpu "$WS_REDIS_PID")
     wait "$pid"
+    rm -f "$dir/wsload.pid"
     c1=$(_ws_cpu "$(cat "$dir/pid")")
     r1=$(_ws_cpu "$WS_REDIS_PID")
     cat "$out" >>"$WS_RAW"
@@ -263,7 +270,7 @@ _ws_fanout() {
         WSF_RCPU[$sys]=$(awk -v c=$((r1 - r0)) -v f="$frames" -v hz="$WS_HZ" 'BEGIN { printf "%.1f", c * 1e6 / hz / f }')
         _ws_log "$sys: CPU per delivery over the whole fan-out: ${WSF_CPU[$sys]} us (Redis ${WSF_RCPU[$sys]} us), $frames frames"
     fi
-    grep -E '^(connected|step|max|half) ' "$out" | sed 's/^/    /'
+    grep -E '^(connected|step|max|half|end) ' "$out" | sed 's/^/    /'
     if ! grep -q '^max ' "$out"; then
         _ws_log "$sys: wsload fanout gave no result:"; tail -n 5 "$dir/wsload.err" >&2; return 1
     fi
@@ -294,6 +301,15 @@ _ws_node_ready() {
 
 _ws_nchan_ready() {
     command -v nginx >/dev/null && [[ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]]
+}
+
+bench_ws_down() {
+    local d
+    for d in "$1"/*/; do
+        [[ -d $d ]] || continue
+        sc_stop_pidfile "$d/wsload.pid" wsload 10
+        sc_stop_pidfile "$d/pid" "$(basename "$d")" 10
+    done
 }
 
 # ratio A/B with one decimal, or n/a
