@@ -12,8 +12,8 @@
  *       for each mode publishes at each rate (deliveries per second, rising) for --step seconds
  *       and measures what arrives: one "step ..." line per rate, stopping at the first rate that
  *       is not sustained (a loss, p99 at or above --p99-ms, the publisher short of its rate, or
- *       a connection closed), then --bisect more steps between the last good and the first bad
- *       rate, then "max ..." and, with --half, a step at half the max ("half ..."). Each mode
+ *       a connection closed), then (when even the first rate failed) halving steps down to an
+ *       eighth of it, then --bisect more steps between the last good and the first bad rate, then "max ..." and, with --half, a step at half the max ("half ..."). Each mode
  *       starts with an unmeasured "warm" step of --warm seconds at the first rate; a step that
  *       failed on its tail only (no loss, p50 under the limit, p99 not) is repeated --retry
  *       times (try=N).
@@ -1755,7 +1755,7 @@ static int run_fanout(void)
 	for (mi = 0; mi < O.nmodes && !g_stop; mi++) {
 		int mode = O.modes[mi], ri;
 		long best = 0, first_bad = 0, best_p99 = 0;
-		struct stepres s, done[MAX_RATES + 8];
+		struct stepres s, done[MAX_RATES + 16];
 		int nd = 0, b;
 		if (O.warm > 0)
 			run_step(mode, O.rates[0], O.warm, "warm", 1, &s);
@@ -1768,6 +1768,19 @@ static int run_fanout(void)
 			}
 			best = O.rates[ri];
 			best_p99 = (long)s.p99;
+		}
+		/* nothing sustained: halve down to an eighth of the first rate, so a slow system still
+		 * gets a figure (and a ratio) instead of "below the ladder" */
+		while (best == 0 && first_bad > O.rates[0] / 8 && !g_stop) {
+			long r = round_rate(first_bad / 2);
+			measure(mode, r, &s);
+			done[nd++] = s;
+			if (s.sustained) {
+				best = r;
+				best_p99 = (long)s.p99;
+			} else {
+				first_bad = r;
+			}
 		}
 		for (b = 0; b < O.bisect && first_bad && !g_stop; b++) {
 			long mid = round_rate((best + first_bad) / 2);

@@ -312,6 +312,9 @@ bench_ws_down() {
     done
 }
 
+# A + B, or empty when either is
+_ws_sum() { [[ -n $1 && -n $2 ]] && awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; }
+
 # ratio A/B with one decimal, or n/a
 _ws_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && b > 0) printf "%.1f", a / b; else print "n/a" }'; }
 
@@ -446,6 +449,13 @@ bench_ws() {
                 echo "ws_relay_${m}_half_p99_us=${WSF_HALF_P99[$m]:-n/a}"
             } >>"$results"
         done
+    fi
+    if [[ -n ${WSF_CPU[relay]:-} ]]; then
+        printf '  CPU per delivery (system + Redis): node1/relay %sx, node2/relay %sx, nchan-mem/relay %sx, nchan-redis/relay %sx\n' \
+            "$(_ws_ratio "$(_ws_sum "${WSF_CPU[node1]:-}" "${WSF_RCPU[node1]:-}")" "$(_ws_sum "${WSF_CPU[relay]}" "${WSF_RCPU[relay]}")")" \
+            "$(_ws_ratio "$(_ws_sum "${WSF_CPU[node2]:-}" "${WSF_RCPU[node2]:-}")" "$(_ws_sum "${WSF_CPU[relay]}" "${WSF_RCPU[relay]}")")" \
+            "$(_ws_ratio "$(_ws_sum "${WSF_CPU[nchan-mem]:-}" "${WSF_RCPU[nchan-mem]:-}")" "$(_ws_sum "${WSF_CPU[relay]}" "${WSF_RCPU[relay]}")")" \
+            "$(_ws_ratio "$(_ws_sum "${WSF_CPU[nchan-redis]:-}" "${WSF_RCPU[nchan-redis]:-}")" "$(_ws_sum "${WSF_CPU[relay]}" "${WSF_RCPU[relay]}")")"
     fi
     if [[ -n ${WSI_RSS[relay]:-} ]]; then
         printf '  idle memory per connection: relay %s B RSS / %s B PSS (target <= 2048); node1/relay %sx, nchan-mem/relay %sx (RSS)\n' \
