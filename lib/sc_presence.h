@@ -16,6 +16,8 @@
 #define SC_PRESENCE_H
 
 #include "sc_account.h"
+#include "sc_arena.h"
+#include "sc_db.h"
 #include "sc_redis.h"
 
 /* A SQL condition: viewer `v` may see user `x` (both SQL expressions of type
@@ -58,5 +60,50 @@ int sc_presence_set(sc_redis *r, const char *user_id, int online, const char **e
  * *errstr set. */
 int sc_presence_online(sc_redis *r, int n, const char *const *ids, int *online,
     const char **errstr);
+
+/* ---- The peers cache (docs/decisions.md "Relay: tickets, presence peers,
+ * revocation") ----------------------------------------------------------------
+ * presence:peers:{user_id} is a Redis set: SC_SQL_PRESENCE_PEERS of user_id
+ * plus the marker member SC_PRESENCE_PEERS_MARK, so an existing set (even
+ * one holding only the marker) means "known" and a missing key "unknown".
+ * sc-ws-relay reads it with SMEMBERS to address `presence` events, skips the
+ * marker, and sends nothing for a user whose set is missing (fail closed).
+ * TTL SC_PRESENCE_PEERS_TTL; written when a user logs in, refreshes a token,
+ * takes a WebSocket ticket or posts presence; deleted (forgotten) by every
+ * program whose statement can change who sees whom.
+ *
+ * A refresh reads PostgreSQL, then writes Redis: a change committed and
+ * forgotten in between would be overwritten by the older list. So each
+ * forget also moves the user's generation presence:peersgen:{user_id} (a
+ * strictly increasing number, TTL SC_PRESENCE_PEERS_GEN_TTL) and a refresh
+ * writes only when the generation is still the one it read before its
+ * statement (sc_presence_peers_begin -> SQL -> sc_presence_peers_store). */
+#define SC_PRESENCE_PEERS_TTL      86400   /* 1 day */
+#define SC_PRESENCE_PEERS_GEN_TTL  3600    /* > the longest statement (DB_STATEMENT_TIMEOUT_MS <= 600 s) */
+#define SC_PRESENCE_PEERS_MARK     "-"
+#define SC_PRESENCE_GEN_SIZE       32
+
+/* Read user_id's generation into gen ("" when there is none). One GET.
+ * 0, or -1 with *errstr set. */
+int sc_presence_peers_begin(sc_redis *r, const char *user_id, char gen[SC_PRESENCE_GEN_SIZE],
+    const char **errstr);
+
+/* Replace presence:peers:{user_id} with the marker and peers (user ids
+ * separated by commas, as string_agg makes them; NULL or "" for none), TTL
+ * SC_PRESENCE_PEERS_TTL, unless the generation moved away from gen (the set
+ * is then left as the forget left it). One script. 1 written, 0 not written
+ * (forgotten meanwhile), -1 with *errstr set. */
+int sc_presence_peers_store(sc_redis *r, const char *user_id, const char *gen,
+    const char *peers, const char **errstr);
+
+/* begin + one SQL statement (SC_SQL_PRESENCE_PEERS) + store. Best effort:
+ * failures are logged as warnings and returned as -1; callers go on. 0 when
+ * written or when a concurrent forget won. */
+int sc_presence_peers_refresh(sc_db *db, sc_redis *r, sc_arena *a, const char *user_id);
+
+/* Forget the sets of user_ids (separated by commas; empty items skipped) and
+ * move their generations, in one script. Best effort: -1 logged as a
+ * warning; else the number of sets that existed. */
+int sc_presence_peers_forget(sc_redis *r, const char *user_ids);
 
 #endif

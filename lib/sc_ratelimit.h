@@ -30,8 +30,13 @@ int sc_ratelimit_check(sc_redis *r, const char *class_, const char *subject,
     long long per_minute, long long burst, const char *revoked_session,
     sc_rl_result *res, int *unavailable);
 
+/* Redis channel that hears every revocation; the message is the session id.
+ * sc-ws-relay subscribes and closes that session's sockets (1008). */
+#define SC_REVOKED_CHANNEL "sc:revoked"
+
 /* Mark a session revoked for `ttl_s` seconds (the access-token lifetime):
- * the next request with one of its access tokens is refused. 0 / -1. */
+ * the next request with one of its access tokens is refused. In the same
+ * round trip (one script) PUBLISH SC_REVOKED_CHANNEL <session_id>. 0 / -1. */
 int sc_ratelimit_revoke(sc_redis *r, const char *session_id, long long ttl_s);
 
 #endif

@@ -53,7 +53,12 @@ typedef struct ws_frame {
  *         frame without FIN or with a payload above 125 bytes, an extended
  *         length that is not minimal (126 form for < 126, 127 form for
  *         < 65536) or has the top bit set;
- *   1009: a data frame (text, binary, continuation) longer than max_len.
+ *   1009: a data frame (text, binary, continuation) longer than max_len
+ *         (control frames have their own 125-byte limit, whatever max_len).
+ * A violation is reported as soon as the bytes that show it are in (the
+ * first two for all but the length rules), not when the header is complete.
+ * *f is written only when the result is > 0, *code only when it is -1.
+ * The cap is per frame: the caller adds up a fragmented message's lengths.
  * Never reads past b[n-1]. */
 int ws_frame_parse(const uint8_t *b, size_t n, uint64_t max_len, ws_frame *f, uint16_t *code);
 
@@ -62,18 +67,21 @@ int ws_frame_parse(const uint8_t *b, size_t n, uint64_t max_len, ws_frame *f, ui
 void ws_frame_unmask(uint8_t *p, size_t n, const uint8_t mask[4], uint64_t offset);
 
 /* Write the header of a server frame (FIN set, no mask) for a payload of len
- * bytes into out; returns its length (2, 4 or 10). */
+ * bytes (below 2^63) into out; returns its length (2, 4 or 10). The length
+ * uses the minimal form, as section 5.2 requires. */
 size_t ws_frame_header(uint8_t out[WS_SERVER_HDR_MAX], unsigned opcode, uint64_t len);
 
 /* Check a close frame's payload p[0..n) (already unmasked). Returns 0 when
  * valid, with *code = the peer's code or 1005 when the payload is empty;
  * otherwise the close code to answer with: 1002 for a 1-byte payload or a
  * code that may not be sent (below 1000, 1004, 1005, 1006, 1015, 1016-2999,
- * 5000 and up), 1007 when the reason is not valid UTF-8. */
+ * 5000 and up), 1007 when the reason is not valid UTF-8. 1012-1014 (IANA
+ * registry) and 3000-4999 are accepted. *code is untouched on a refusal. */
 int ws_close_parse(const uint8_t *p, size_t n, uint16_t *code);
 
 /* The payload of a close frame we send: 2-byte code then reason (cut to fit
- * 125 bytes, at a UTF-8 boundary). Returns its length. */
+ * 125 bytes, at a UTF-8 boundary). Returns its length. reason may be NULL; a
+ * reason that is not valid UTF-8 is left out (the code alone is sent). */
 size_t ws_close_payload(uint8_t out[WS_CONTROL_MAX], uint16_t code, const char *reason);
 
 #endif

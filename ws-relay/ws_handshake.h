@@ -49,17 +49,31 @@ typedef struct ws_hs_req {
  *       WS_HS_MAX_HEADERS header lines.
  * Header names are case-insensitive; values are trimmed of spaces and tabs.
  * The method is checked before the headers, then the version last, so a
- * well-formed non-GET request gets 405 and a version mismatch 426. */
+ * well-formed non-GET request gets 405 and a version mismatch 426.
+ * Details: a bare CR or LF is refused (400) as soon as it arrives, even in an
+ * incomplete head; an empty Host counts as no Host; the target is visible
+ * ASCII without '#'; the key must be 22 base64 symbols then "==" (its unused
+ * low bits are not checked, like the ws and gorilla servers); two
+ * Sec-WebSocket-Version lines make version -1 (426); of several
+ * X-Forwarded-For lines the last is kept (the one the nearest proxy wrote),
+ * of several Sec-WebSocket-Protocol lines the first. *status and *why are
+ * only written on -1; *r is cleared first, then filled as parsing goes. */
 int ws_hs_parse(const char *b, size_t n, ws_hs_req *r, int *status, const char **why);
 
 /* Sec-WebSocket-Accept for a key: base64(SHA-1(key "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")),
- * written as a NUL-terminated string into out (29 bytes). */
+ * written as a NUL-terminated string into out (29 bytes). out is "" when
+ * key_len is above 128 (never for a key ws_hs_parse accepted) or OpenSSL
+ * fails. */
 void ws_hs_accept(const char *key, size_t key_len, char out[WS_HS_ACCEPT_LEN + 1]);
 
 /* The value of query parameter `name` in q[0..qn) (a=b&c=d), percent- and
  * '+'-decoded into out (NUL-terminated). Returns its length, -1 when the
  * parameter is absent, -2 when it is malformed (bad %xx, a decoded NUL) or
- * does not fit in cap - 1 bytes, or appears twice. */
+ * does not fit in cap - 1 bytes, or appears twice. Keys are compared decoded
+ * and case-sensitively ("call%5Fid" is call_id); a pair under another name
+ * is not judged, and a key that does not decode matches no name. A pair
+ * without '=' has the empty value. out is "" on -1 and -2; cap 0 gives -2.
+ * Implemented in ws_hs_query.c. */
 int ws_hs_query(const char *q, size_t qn, const char *name, char *out, size_t cap);
 
 #endif

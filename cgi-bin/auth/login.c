@@ -10,6 +10,7 @@
 #include "sc_db.h"
 #include "sc_lockout.h"
 #include "sc_password.h"
+#include "sc_presence.h"
 #include "sc_session.h"
 #include "sc_user.h"
 
@@ -92,6 +93,8 @@ static int handle(sc_req *req, sc_resp *resp)
 	}
 	if (PQntuples(res) != 1)   /* deleted between the two statements */
 		return sc_resp_error(resp, 401, "invalid email or password");
+	/* for the relay's presence events; best effort, logged */
+	sc_presence_peers_refresh(req->db, req->redis, req->arena, PQgetvalue(res, 0, 0));
 	return sc_session_respond(resp, 200, sc_user_json(res, 0, 0, SC_USER_SELF),
 	    PQgetvalue(res, 0, 0), sid, PQgetvalue(res, 0, 6), refresh);
 }

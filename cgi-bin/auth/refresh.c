@@ -7,6 +7,7 @@
 #include "sc_config.h"
 #include "sc_db.h"
 #include "sc_log.h"
+#include "sc_presence.h"
 #include "sc_session.h"
 
 #include <stdio.h>
@@ -51,9 +52,12 @@ static int handle(sc_req *req, sc_resp *resp)
 		if (sc_db_exec(req->db, req->arena, SQL_ROTATE, 3, p, 0, &res, &err) < 0)
 			return sc_app_db_error(resp, &err);
 	}
-	if (PQntuples(res) == 1)
+	if (PQntuples(res) == 1) {
+		/* for the relay's presence events; best effort, logged */
+		sc_presence_peers_refresh(req->db, req->redis, req->arena, PQgetvalue(res, 0, 1));
 		return sc_session_respond(resp, 200, NULL, PQgetvalue(res, 0, 1),
 		    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 2), refresh);
+	}
 	{
 		const char *p[1] = { old };
 		if (sc_db_exec(req->db, req->arena, SQL_REUSE, 1, p, 0, &res, &err) < 0)

@@ -8,10 +8,13 @@
  *   already. No event: the blocked user is not told.
  * DELETE - lift the caller's block of :id. 200 {user_id, blocked:false};
  *   404 when the caller has not blocked :id (a block the other user set
- *   stays: it is theirs to lift). */
+ *   stays: it is theirs to lift).
+ * Either way who sees whom changed: both users' presence peers caches are
+ * forgotten (sc_presence.h; best effort). */
 #include "sc_app.h"
 #include "sc_contact.h"
 #include "sc_db.h"
+#include "sc_presence.h"
 #include "sc_row.h"
 
 #define REASON_MAX 500
@@ -66,6 +69,8 @@ static int block(sc_req *req, sc_resp *resp, const char *id)
 		return sc_resp_error(resp, 404, "no such user");
 	if (PQgetisnull(res, 0, 1))
 		return sc_resp_error(resp, 409, "you blocked this user already");
+	sc_presence_peers_forget(req->redis, sc_arena_printf(req->arena, "%s,%s",
+	    req->user.user_id, id));
 	o = answer(id, 1);
 	json_object_object_add(o, "created_at", sc_row_text(res, 0, 1));
 	sc_resp_json(resp, 201, o);
@@ -82,6 +87,8 @@ static int unblock(sc_req *req, sc_resp *resp, const char *id)
 		return sc_app_db_error(resp, &err);
 	if (PQntuples(res) != 1)
 		return sc_resp_error(resp, 404, "you have not blocked this user");
+	sc_presence_peers_forget(req->redis, sc_arena_printf(req->arena, "%s,%s",
+	    req->user.user_id, id));
 	sc_resp_json(resp, 200, answer(id, 0));
 	return 0;
 }

@@ -1,10 +1,12 @@
 /* DELETE /v1/users/me/friends/:id - end the friendship with user :id
  * (either may end it; the row is deleted, so either may ask again).
  * 200 {user_id, friends:false}; 404 when they are not friends (a pending
- * request is not a friendship: see .../reject). No event: ending is silent. */
+ * request is not a friendship: see .../reject). No event: ending is silent.
+ * Both users' presence peers caches are forgotten (sc_presence.h). */
 #include "sc_app.h"
 #include "sc_contact.h"
 #include "sc_db.h"
+#include "sc_presence.h"
 
 /* $1 caller, $2 the other user: one row when an accepted friendship ended. */
 static const char SQL_UNFRIEND[] =
@@ -24,6 +26,8 @@ static int handle(sc_req *req, sc_resp *resp)
 		return sc_app_db_error(resp, &err);
 	if (PQntuples(res) != 1)
 		return sc_resp_error(resp, 404, "you are not friends with this user");
+	sc_presence_peers_forget(req->redis, sc_arena_printf(req->arena, "%s,%s",
+	    req->user.user_id, id));
 	o = json_object_new_object();
 	json_object_object_add(o, "user_id", json_object_new_string(id));
 	json_object_object_add(o, "friends", json_object_new_boolean(0));

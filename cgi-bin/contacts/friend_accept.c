@@ -5,11 +5,13 @@
  * users, each with {user: the other's public profile, since}. 404 when
  * there is no pending request from :id to the caller: none at all, the
  * caller is the requester (only the addressee accepts), they are friends
- * already, :id is deleted, or a block stands between them. No body. */
+ * already, :id is deleted, or a block stands between them. No body.
+ * Both users' presence peers caches are forgotten (sc_presence.h). */
 #include "sc_account.h"
 #include "sc_app.h"
 #include "sc_db.h"
 #include "sc_events.h"
+#include "sc_presence.h"
 #include "sc_row.h"
 #include "sc_user.h"
 
@@ -50,6 +52,8 @@ static int handle(sc_req *req, sc_resp *resp)
 		return sc_app_db_error(resp, &err);
 	if (PQntuples(res) != 1)
 		return sc_resp_error(resp, 404, "no pending friend request from this user to you");
+	sc_presence_peers_forget(req->redis, sc_arena_printf(req->arena, "%s,%s",
+	    req->user.user_id, id));
 	/* each side learns who the other is */
 	ev = accepted(res, 1 + SC_USER_PUBLIC_NCOLS);
 	sc_events_publish(req->redis, id, "contact.accepted", ev, &errstr);

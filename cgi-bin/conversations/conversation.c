@@ -9,14 +9,17 @@
  *   conversation.updated goes to every member.
  * DELETE - group: admins only; the conversation is deleted with its
  *   participants and messages, conversation.deleted {conversation_id} goes
- *   to the members it had and its membership cache is dropped. Direct: hidden
- *   for the caller only (until the next message); no event. 200
+ *   to the members it had, their presence peers caches are forgotten
+ *   (sc_presence.h) and its membership cache is dropped. Direct: hidden
+ *   for the caller only (until the next message; membership and so presence
+ *   are unchanged); no event. 200
  *   {conversation_id, deleted, hidden}. */
 #include "sc_app.h"
 #include "sc_conv.h"
 #include "sc_db.h"
 #include "sc_events.h"
 #include "sc_json.h"
+#include "sc_presence.h"
 #include "sc_row.h"
 
 #include <string.h>
@@ -113,6 +116,7 @@ static int del(sc_req *req, sc_resp *resp, const char *id)
 	if (deleted) {
 		const char *members = PQgetisnull(res, 0, 5) ? NULL : PQgetvalue(res, 0, 5);
 		sc_conv_cache(req->redis, SC_CONV_CACHE_DROP, id, NULL);
+		sc_presence_peers_forget(req->redis, members);
 		sc_events_publish(req->redis, members, "conversation.deleted", o, &errstr);
 	}
 	json_object_object_add(o, "deleted", json_object_new_boolean(deleted));

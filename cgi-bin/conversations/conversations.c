@@ -8,7 +8,8 @@
  *   others; the creator is an admin. The title is stored (the audit's Error 3).
  *   Unknown or deleted users: 404 naming them (Error 10). A block between the
  *   caller and any listed user: 403. 201 with the conversation and its
- *   participant_ids; conversation.created goes to every member.
+ *   participant_ids; conversation.created goes to every member, whose presence
+ *   peers caches are forgotten (sc_presence.h).
  * GET ?limit=&cursor= - the caller's conversations, most recently active first
  *   (coalesce(last_message_at, created_at) DESC, conversation_id DESC; keyset
  *   cursor), without direct conversations the caller hid and that had no
@@ -25,6 +26,7 @@
 #include "sc_log.h"
 #include "sc_msg.h"
 #include "sc_page.h"
+#include "sc_presence.h"
 #include "sc_row.h"
 #include "sc_uuid.h"
 
@@ -244,6 +246,7 @@ static int create(sc_req *req, sc_resp *resp)
 	json_object_object_add(o, "participant_ids", sc_conv_ids_json(members));
 	if (sc_row_is_true(res, 0, 2)) {
 		sc_conv_cache(req->redis, SC_CONV_CACHE_SET, PQgetvalue(res, 0, 3), members);
+		sc_presence_peers_forget(req->redis, members);
 		sc_events_publish(req->redis, members, "conversation.created", o, &errstr);
 		sc_resp_json(resp, 201, o);
 	} else {

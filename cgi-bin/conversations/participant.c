@@ -9,12 +9,14 @@
  * conversation is deleted. 200 {conversation_id, user_id, removed_by,
  * promoted_admin_id, conversation_deleted}; conversation.member_removed
  * {conversation_id, user_id, removed_by, promoted_admin_id} goes to the
- * remaining members and to the removed user. */
+ * remaining members and to the removed user, whose presence peers caches
+ * are forgotten (sc_presence.h). */
 #include "sc_app.h"
 #include "sc_conv.h"
 #include "sc_db.h"
 #include "sc_events.h"
 #include "sc_json.h"
+#include "sc_presence.h"
 #include "sc_row.h"
 
 #include <string.h>
@@ -81,8 +83,11 @@ static int handle(sc_req *req, sc_resp *resp)
 		sc_conv_cache(req->redis, SC_CONV_CACHE_DROP, id, NULL);
 	else
 		sc_conv_cache(req->redis, SC_CONV_CACHE_REMOVE, id, target);
-	sc_events_publish(req->redis, sc_arena_printf(req->arena, "%s,%s", rest, target),
-	    "conversation.member_removed", o, &errstr);
+	{
+		const char *all = sc_arena_printf(req->arena, "%s,%s", rest, target);
+		sc_presence_peers_forget(req->redis, all);
+		sc_events_publish(req->redis, all, "conversation.member_removed", o, &errstr);
+	}
 	json_object_object_add(o, "conversation_deleted", json_object_new_boolean(gone));
 	sc_resp_json(resp, 200, o);
 	return 0;

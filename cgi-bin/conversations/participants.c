@@ -10,7 +10,8 @@
  *   GROUP_MAX_PARTICIPANTS members after the addition: 400. Users who are
  *   members already are left as they are. 200 with the participants as GET
  *   lists them; conversation.member_added {conversation_id, user_ids (the
- *   new members), added_by} goes to every member, the new ones included. */
+ *   new members), added_by} goes to every member, the new ones included; their
+ *   presence peers caches are forgotten (sc_presence.h). */
 #include "sc_account.h"
 #include "sc_app.h"
 #include "sc_buf.h"
@@ -19,6 +20,7 @@
 #include "sc_db.h"
 #include "sc_events.h"
 #include "sc_ids.h"
+#include "sc_presence.h"
 #include "sc_row.h"
 
 #include <limits.h>
@@ -114,7 +116,7 @@ static int list(sc_req *req, sc_resp *resp, const char *id)
 
 static int add(sc_req *req, sc_resp *resp, const char *id)
 {
-	const char *p[4], *added, *existing, *errstr;
+	const char *p[4], *added, *existing, *all, *errstr;
 	long long max = sc_config_int(SC_CFG_GROUP_MAX_PARTICIPANTS), total;
 	char cap[24];
 	sc_ids ids;
@@ -156,8 +158,9 @@ static int add(sc_req *req, sc_resp *resp, const char *id)
 		json_object_object_add(ev, "user_ids", sc_conv_ids_json(added));
 		json_object_object_add(ev, "added_by", json_object_new_string(req->user.user_id));
 		sc_conv_cache(req->redis, SC_CONV_CACHE_ADD, id, added);
-		sc_events_publish(req->redis, sc_arena_printf(req->arena, "%s,%s", existing, added),
-		    "conversation.member_added", ev, &errstr);
+		all = sc_arena_printf(req->arena, "%s,%s", existing, added);
+		sc_presence_peers_forget(req->redis, all);
+		sc_events_publish(req->redis, all, "conversation.member_added", ev, &errstr);
 		json_object_put(ev);
 	}
 	sc_resp_json(resp, 200, participants_json(res, 8));

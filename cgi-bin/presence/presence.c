@@ -5,6 +5,8 @@
  *   to now. The "presence" event {user_id, online, last_seen} goes to the
  *   people who may see the caller (sc_presence.h), found by the statement that
  *   writes last_seen_at. 200 {user_id, online, last_seen}. Redis down: 503.
+ *   The same list refreshes the caller's presence peers cache (sc_presence.h)
+ *   for the relay: best effort, skipped when a forget came in between.
  * GET ?user_ids=a,b,c (1..100 UUIDs) - {presence:[{user_id, online,
  *   last_seen}]}, one entry per distinct id in request order. Ids the caller
  *   may not see, unknown and deleted users all read online:false,
@@ -53,7 +55,8 @@ static json_object *entry(const char *user_id, int online, const char *last_seen
 static int set(sc_req *req, sc_resp *resp)
 {
 	const char *p[1] = { req->user.user_id }, *errstr, *last_seen, *peers;
-	int online;
+	char gen[SC_PRESENCE_GEN_SIZE];
+	int online, have_gen;
 	PGresult *res;
 	sc_db_err err;
 	sc_verr e;
@@ -66,12 +69,17 @@ static int set(sc_req *req, sc_resp *resp)
 		sc_log_warn(sc_arena_printf(req->arena, "presence not stored: %s", errstr));
 		return sc_account_redis_down(resp);
 	}
+	/* the peers cache generation, read before the statement (sc_presence.h) */
+	have_gen = sc_presence_peers_begin(req->redis, req->user.user_id, gen, &errstr) == 0;
 	if (sc_db_exec(req->db, req->arena, SQL_SET, 1, p, SC_DB_RETRY, &res, &err) < 0)
 		return sc_app_db_error(resp, &err);
 	if (PQntuples(res) != 1)
 		return sc_resp_error(resp, 404, "account not found");
 	last_seen = PQgetvalue(res, 0, 0);
 	peers = PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1);
+	if (!have_gen || sc_presence_peers_store(req->redis, req->user.user_id, gen, peers,
+	    &errstr) < 0)
+		sc_log_warn("presence peers not refreshed");
 	o = entry(req->user.user_id, online, last_seen);
 	sc_events_publish(req->redis, peers, "presence", o, &errstr);
 	sc_resp_json(resp, 200, o);

@@ -1,9 +1,13 @@
-/* test_ratelimit.c - GCRA limits and session revocation, against the Redis
- * run.sh starts. Rates are slow (1 per minute) so nothing refills while a
- * test runs: no result depends on timing. */
+/* test_ratelimit.c - GCRA limits and session revocation (the mark and its
+ * notice on SC_REVOKED_CHANNEL), against the Redis run.sh starts. Rates are
+ * slow (1 per minute) so nothing refills while a test runs: no result
+ * depends on timing. */
 #include "t_redis.h"
 
 #include "sc_ratelimit.h"
+
+#include <hiredis/hiredis.h>
+#include <sys/time.h>
 
 static sc_redis *r;
 
@@ -141,6 +145,60 @@ static void test_revoked_session(void **state)
 	assert_int_equal(check("user", subj, 1, 10, sid).status, SC_RL_REVOKED);
 }
 
+/* A second connection SUBSCRIBEd to sc:revoked hears each revocation, with
+ * the session id as the message, after the mark is in place; a retried
+ * revocation is heard again (the relay treats the notice as idempotent). */
+static void test_revoke_publishes(void **state)
+{
+	char sid[SC_UUID_STRLEN + 1], key[128];
+	struct timeval tv = { 5, 0 };
+	redisContext *sub;
+	redisReply *rep, *msg;
+	int i;
+	(void)state;
+	sc_uuid_v4(sid);
+	snprintf(key, sizeof(key), "revoked:sid:%s", sid);
+	sub = redisConnectWithTimeout("127.0.0.1",
+	    (int)strtol(t_need_env("SC_TEST_REDIS_PORT"), NULL, 10), tv);
+	assert_non_null(sub);
+	assert_int_equal(sub->err, 0);
+	assert_int_equal(redisSetTimeout(sub, tv), REDIS_OK);
+	rep = redisCommand(sub, "AUTH %s", t_need_env("SC_TEST_REDIS_PASSWORD"));
+	assert_non_null(rep);
+	assert_int_not_equal(rep->type, REDIS_REPLY_ERROR);
+	freeReplyObject(rep);
+	rep = redisCommand(sub, "SUBSCRIBE %s", SC_REVOKED_CHANNEL);
+	assert_non_null(rep);
+	assert_int_equal(rep->type, REDIS_REPLY_ARRAY);
+	freeReplyObject(rep);
+
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(sc_ratelimit_revoke(r, sid, 120), 0);
+		assert_int_equal(redisGetReply(sub, (void **)&msg), REDIS_OK);
+		assert_int_equal(msg->type, REDIS_REPLY_ARRAY);
+		assert_int_equal(msg->elements, 3);
+		assert_string_equal(msg->element[0]->str, "message");
+		assert_string_equal(msg->element[1]->str, "sc:revoked");
+		assert_string_equal(msg->element[2]->str, sid);
+		freeReplyObject(msg);
+		/* the mark is there when the notice arrives */
+		{
+			long long ttl = t_redis_int(r, 2, "TTL", key);
+			assert_true(ttl > 0 && ttl <= 120);
+		}
+	}
+	/* another session: its own id, nothing else in between */
+	{
+		char other[SC_UUID_STRLEN + 1];
+		sc_uuid_v4(other);
+		assert_int_equal(sc_ratelimit_revoke(r, other, 0), 0);   /* TTL 0 -> 1 s */
+		assert_int_equal(redisGetReply(sub, (void **)&msg), REDIS_OK);
+		assert_string_equal(msg->element[2]->str, other);
+		freeReplyObject(msg);
+	}
+	redisFree(sub);
+}
+
 /* After SCRIPT FLUSH, EVALSHA answers NOSCRIPT: the script is sent once more
  * with EVAL, then EVALSHA works again. INFO commandstats proves the path. */
 static int eval_calls(void)
@@ -239,6 +297,7 @@ int main(void)
 		T(test_limited_does_not_extend),
 		T(test_subjects_and_classes_separate),
 		T(test_revoked_session),
+		T(test_revoke_publishes),
 		T(test_noscript_reload),
 		T(test_redis_unreachable),
 		T(test_redis_refuses),
