@@ -227,7 +227,7 @@ _ws_idle() {
     WSI_RSS[$sys]=$(((after[0] - before[0]) * 1024 / conn))
     WSI_PSS[$sys]=$(((after[1] - before[1]) * 1024 / conn))
     WSI_REDIS[$sys]=$(((ra - rb) * 1024 / conn))
-    _ws_log "$(printf '%-12s idle %6d connected (%s failed, %s dropped, %s/s): %6d B RSS, %6d B PSS per connection; Redis +%d B' \
+    _ws_log "$(printf '%-12s idle %6d connected (%s failed, %s dropped, %s/s): %6d B RSS, %6d B PSS per connection; Redis %+d B' \
         "$sys" "$conn" "$failed" "${dropped:-?}" "${WSI_RATE[$sys]}" "${WSI_RSS[$sys]}" "${WSI_PSS[$sys]}" "${WSI_REDIS[$sys]}")"
 }
 
