@@ -278,6 +278,8 @@ _ws_fanout() {
         line=$(grep "^max .* mode=$mode " "$out") || continue
         WSF_MAX[$sys:$mode]=$(_ws_kv "$line" sustained_dps)
         WSF_P99[$sys:$mode]=$(_ws_kv "$line" p99_us_at_max)
+        # every rate of the ladder sustained: the maximum is at least that, not that
+        [[ $(_ws_kv "$line" first_unsustained) == 0 ]] && WSF_TOP[$sys:$mode]=1
         line=$(grep "^half .* mode=$mode " "$out") || continue
         WSF_HALF_RATE[$mode]=$(_ws_kv "$line" rate)
         WSF_HALF_P99[$mode]=$(_ws_kv "$line" p99_us)
@@ -312,6 +314,18 @@ bench_ws_down() {
     done
 }
 
+# _ws_vs MODE PEER: relay max / peer max; ">=" when only the relay reached the top of the ladder,
+# "<=" when only the peer did, n/a when both did (the ladder was too short to tell)
+_ws_vs() {
+    local r
+    r=$(_ws_ratio "${WSF_MAX[relay:$1]:-}" "${WSF_MAX[$2:$1]:-}")
+    [[ $r == n/a ]] && { echo n/a; return; }
+    if [[ -n ${WSF_TOP[relay:$1]:-} && -n ${WSF_TOP[$2:$1]:-} ]]; then echo n/a
+    elif [[ -n ${WSF_TOP[relay:$1]:-} ]]; then echo ">=$r"
+    elif [[ -n ${WSF_TOP[$2:$1]:-} ]]; then echo "<=$r"
+    else echo "$r"; fi
+}
+
 # A + B, or empty when either is
 _ws_sum() { [[ -n $1 && -n $2 ]] && awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; }
 
@@ -344,7 +358,7 @@ bench_ws() {
     WS_JWT_ISSUER=$(_ws_conf_get "$conf" JWT_ISSUER secureconnect)
     WS_REDIS_PID=$(cat "$(dirname "$conf")/redis/redis.pid" 2>/dev/null)
     declare -gA WSI_N=() WSI_FAILED=() WSI_DROPPED=() WSI_RATE=() WSI_RSS=() WSI_PSS=() WSI_REDIS=()
-    declare -gA WSF_MAX=() WSF_P99=() WSF_HALF_RATE=() WSF_HALF_P99=() WSF_HALF_P50=() WSF_CPU=() WSF_RCPU=()
+    declare -gA WSF_MAX=() WSF_TOP=() WSF_P99=() WSF_HALF_RATE=() WSF_HALF_P99=() WSF_HALF_P50=() WSF_CPU=() WSF_RCPU=()
     WS_HZ=$(getconf CLK_TCK)
     echo
     echo "bench: WebSocket relay (bench/lib/ws.sh): idle memory and fan-out against Node and nchan"
@@ -405,8 +419,8 @@ bench_ws() {
     for sys in "${want[@]}"; do
         printf '  %-30s %10s %10s %7s   %-24s %-24s %s\n' "$(_ws_label "$sys")" "${WSI_N[$sys]:-n/a}" \
             "${WSI_RSS[$sys]:-n/a}" "${WSI_PSS[$sys]:-n/a}" \
-            "${WSF_MAX[$sys:1to1]:-n/a} (p99 ${WSF_P99[$sys:1to1]:-?} us)" \
-            "${WSF_MAX[$sys:group]:-n/a} (p99 ${WSF_P99[$sys:group]:-?} us)" \
+            "${WSF_TOP[$sys:1to1]:+>=}${WSF_MAX[$sys:1to1]:-n/a} (p99 ${WSF_P99[$sys:1to1]:-?} us)" \
+            "${WSF_TOP[$sys:group]:+>=}${WSF_MAX[$sys:group]:-n/a} (p99 ${WSF_P99[$sys:group]:-?} us)" \
             "${WSF_CPU[$sys]:-n/a} (+${WSF_RCPU[$sys]:-n/a})"
     done
     {
@@ -424,6 +438,7 @@ bench_ws() {
             echo "ws_${r}_fanout_redis_cpu_us_per_delivery=${WSF_RCPU[$sys]:-n/a}"
             for m in 1to1 group; do
                 echo "ws_${r}_${m}_max_sustained_dps=${WSF_MAX[$sys:$m]:-n/a}"
+                echo "ws_${r}_${m}_max_is_ladder_top=${WSF_TOP[$sys:$m]:-0}"
                 echo "ws_${r}_${m}_p99_us_at_max=${WSF_P99[$sys:$m]:-n/a}"
             done
         done
@@ -431,11 +446,11 @@ bench_ws() {
     if [[ -n ${WSF_MAX[relay:1to1]:-} ]]; then
         echo
         for m in 1to1 group; do
-            local a=${WSF_MAX[relay:$m]:-} rn rc rm rr
-            rn=$(_ws_ratio "$a" "${WSF_MAX[node1:$m]:-}")
-            rc=$(_ws_ratio "$a" "${WSF_MAX[node2:$m]:-}")
-            rm=$(_ws_ratio "$a" "${WSF_MAX[nchan-mem:$m]:-}")
-            rr=$(_ws_ratio "$a" "${WSF_MAX[nchan-redis:$m]:-}")
+            local rn rc rm rr
+            rn=$(_ws_vs "$m" node1)
+            rc=$(_ws_vs "$m" node2)
+            rm=$(_ws_vs "$m" nchan-mem)
+            rr=$(_ws_vs "$m" nchan-redis)
             printf '  %-5s sustained: relay/node1 %sx (target >= 2), relay/node2 %sx, relay/nchan-mem %sx (target >= 4), relay/nchan-redis %sx\n' \
                 "$m" "$rn" "$rc" "$rm" "$rr"
             printf '  %-5s p99 at half the relay max (%s/s): %s us, p50 %s us (target < 10000 us)\n' "$m" \
