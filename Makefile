@@ -34,6 +34,9 @@ PROGS    := $(foreach s,$(PROG_SRC),$(B)/cgi-bin/$(subst /,-,$(patsubst cgi-bin/
 FIXTURES := $(B)/tests/echo.fcgi
 TOOLS    := $(B)/tools/sc-admin
 BENCHBIN := $(B)/bench/hello.fcgi
+# the WebSocket bench (bench/lib/ws.sh): the load client (no libsc) and the token helper (libsc)
+WSLOAD   := $(B)/bench/wsload
+WSTOKENS := $(B)/bench/ws-tokens
 
 # sc-ws-relay: every ws-relay/*.c but main goes into librelay.a (unit tests link it); the relay
 # links libsc's config, log and JWT parts and hiredis, never libpq (the link proves it).
@@ -118,6 +121,16 @@ $(RELAY): $(B)/ws-relay/relay_main.o $(RELAY_A) $(LIB_A)
 $(BENCHBIN): bench/hello.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lfcgi
+
+# The WebSocket load client: plain C, nothing linked, so it measures the relays and not a library.
+$(WSLOAD): bench/wsload.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+# Access tokens for synthetic users, issued by libsc's sc_jwt_issue (the relay's own check).
+$(WSTOKENS): bench/ws_tokens.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
 
 # The skeleton must keep compiling (it is what new endpoints start from).
 $(B)/cgi-bin/.skeleton.o: cgi-bin/_skeleton.c $(wildcard lib/*.h)
@@ -253,7 +266,7 @@ run: deps
 	@scripts/run.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(WSLOAD) $(WSTOKENS)
 	@bench/run.sh
 
 # ---- install ----

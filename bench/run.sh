@@ -15,7 +15,9 @@
 #   4. the PHP peer (bench/peers/users_me.php on PHP-FPM, /peer/users/me), C/PHP per round;
 #   5. messages (bench/lib/chat.sh): 1,000,000 messages COPYed into one conversation, the newest
 #      page and a page 500,000 deep (GET /v1/messages), sends (POST /v1/messages) against
-#      pgbench's single-row INSERT rate at the same concurrency.
+#      pgbench's single-row INSERT rate at the same concurrency;
+#   6. the WebSocket relay (bench/lib/ws.sh): idle memory per connection and fan-out against Node
+#      and nchan. `BENCH_ONLY=ws bench/run.sh` runs this part alone (on Redis only).
 # The stack's rate limits are raised to their maximum and the bench user logs in with the right
 # password, so neither the limits nor the lockout are measured.
 #
@@ -43,6 +45,30 @@ export SC_ROOT=$ROOT
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
 BUILD=$(cd "${SC_BUILD:-$ROOT/build}" 2>/dev/null && pwd) || die "no build folder; run make first"
+
+# ---------------------------------------------------------------- WebSocket relay only
+# BENCH_ONLY=ws: only the WebSocket relay benches (bench/lib/ws.sh, the last part of a full run)
+# on a stack of Redis alone; figures in build/bench/ws-summary.txt and build/bench/ws-results.txt.
+# shellcheck source=bench/lib/ws.sh
+. "$ROOT/bench/lib/ws.sh"
+if [[ ${BENCH_ONLY:-} == ws ]]; then
+    "$ROOT/scripts/install-deps.sh" bench ||
+        echo "bench: the peers' packages are missing (scripts/install-deps.sh bench)"
+    T=$(mktemp -d /tmp/sc-bench-ws.XXXXXX) || die "mktemp failed"
+    chmod 0755 "$T"
+    trap 'bench_ws_down "$T/ws"; sc_redis_down "$T/redis"; rm -rf "$T"' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    sc_stack_init "$T" sc_bench || die "no free ports"
+    bench_config_set "$SC_STACK_CONFIG" JWT_ACCESS_TTL_SECONDS 3600
+    sc_redis_up "$T/redis" "$SC_STACK_REDIS_PORT" "$SC_STACK_REDIS_PASSWORD" || die "Redis did not start"
+    RESULTS=$BUILD/bench/ws-summary.txt
+    : >"$RESULTS"
+    bench_ws "$T/ws" "$SC_STACK_CONFIG" "$BUILD" "$RESULTS"
+    echo "bench: figures written to $RESULTS"
+    exit 0
+fi
+[[ -z ${BENCH_ONLY:-} ]] || die "BENCH_ONLY: only \"ws\" is known"
 HEALTH=$BUILD/cgi-bin/ops-health.fcgi
 HELLO=$BUILD/bench/hello.fcgi
 ADMIN=$BUILD/tools/sc-admin
@@ -75,6 +101,7 @@ T=$(mktemp -d /tmp/sc-bench.XXXXXX) || die "mktemp failed"
 chmod 0755 "$T"
 # shellcheck disable=SC2317  # invoked by the trap
 teardown() {
+    bench_ws_down "$T/ws"
     sc_lighttpd_down "$T/lighttpd"
     bench_php_down "$T/php"
     sc_stack_down "$T"
@@ -199,4 +226,9 @@ awk -v l="$load_before" 'BEGIN { exit !(l > 1.0) }' &&
 . "$ROOT/bench/lib/more.sh"
 # messages: a 1,000,000-message conversation, newest and deep page, sends against INSERTs
 bench_chat
+
+# ---------------------------------------------------------------- WebSocket relay (issue 5)
+# bench/lib/ws.sh: sc-ws-relay against Node (ws + ioredis) and nchan, idle memory per connection
+# and fan-out at rising rates, on this stack's Redis (PostgreSQL and lighttpd stay idle).
+bench_ws "$T/ws" "$CONF" "$BUILD" "$RESULTS"
 echo "bench: figures written to $RESULTS"

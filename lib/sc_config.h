@@ -115,7 +115,7 @@ typedef enum {
 	X(RELAY_OUTPUT_HARD_BYTES, SC_CT_INT, "1048576", 1024, 1073741824, NULL, 0, \
 	  "Bytes queued for one client that close it at once with 1013 (slow consumer).") \
 	X(RELAY_PING_SECONDS, SC_CT_INT, "30", 1, 3600, NULL, 0, \
-	  "Idle time after which the relay pings a client.") \
+	  "Idle time after which the relay pings a client; keep it under 60 behind lighttpd or Apache (both drop a proxied connection silent for about 60 s).") \
 	X(RELAY_IDLE_TIMEOUT_SECONDS, SC_CT_INT, "75", 2, 7200, NULL, 0, \
 	  "A client silent this long (no frame, no pong) is closed.") \
 	X(RELAY_HANDSHAKE_TIMEOUT_SECONDS, SC_CT_INT, "10", 1, 300, NULL, 0, \

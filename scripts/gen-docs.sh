@@ -9,7 +9,10 @@
 # session" walk-through) and one executable EXAMPLES-DIR/<area>-<name>.sh per program (one curl
 # per method of each route line of that program, HEAD and OPTIONS left out; the catch-all gets
 # none). A program with several requests takes the method as its argument
-# (`users-me.sh PATCH`; default: the first). Example files this script wrote earlier for
+# (`users-me.sh PATCH`; default: the first). Programs of the area `relay` are WebSocket endpoints
+# of sc-ws-relay (proxied by the web server): their example shows the handshake with curl (101
+# expected) and names WebSocket clients for the rest; one with several paths takes the path as
+# its argument (`relay-signaling.sh /v1/calls/ws/signaling`). Example files this script wrote earlier for
 # programs that are no longer in the table are removed. Output is deterministic (no dates), and
 # files are only rewritten when their content changes. Both outputs are committed.
 #
@@ -57,6 +60,14 @@ END { if (bad) exit 1 }' "$ROUTES" >"$tmp/routes.tsv"
     echo "answers 405 (with \`Allow\`) for other methods. \`:name\` is a path parameter (a parameter"
     echo "called \`id\` or ending in \`_id\` must be a UUID). \`auth\` routes need"
     echo "\`Authorization: Bearer <access token>\`. Curl examples: \`examples/curl/<area>-<name>.sh\`."
+    if grep -q $'^[^\t]*\t[^\t]*\trelay/' "$tmp/routes.tsv"; then
+        echo
+        echo "Routes of the program area \`relay\` (marked **WebSocket**) are not FastCGI programs: they"
+        echo "are the WebSocket endpoints of \`sc-ws-relay\`, which the web server proxies on the same"
+        echo "host and port (the Upgrade, the query string and \`Authorization\` pass through). A client"
+        echo "logs in with \`Authorization: Bearer <access token>\` or, where it cannot set headers (a"
+        echo "browser), with \`?ticket=\`. Their examples show the handshake (\`101 Switching Protocols\`)."
+    fi
     echo
     echo "| Method | Path | Program | Auth | Summary |"
     echo "|---|---|---|---|---|"
@@ -65,7 +76,9 @@ END { if (bad) exit 1 }' "$ROUTES" >"$tmp/routes.tsv"
         [[ $methods == '*' ]] && m=any
         p=$path
         [[ $path == '/*' ]] && p='/*' && summary="(any other path) $summary"
-        printf '| %s | `%s` | `%s` | %s | %s |\n' "$m" "$p" "$prog" "$auth" "${summary//|/\\|}"
+        pr="\`$prog\`"
+        [[ $prog == relay/* ]] && pr="$pr **WebSocket**"
+        printf '| %s | `%s` | %s | %s | %s |\n' "$m" "$p" "$pr" "$auth" "${summary//|/\\|}"
     done <"$tmp/routes.tsv"
 } >"$tmp/routes.md"
 
@@ -73,6 +86,11 @@ END { if (bad) exit 1 }' "$ROUTES" >"$tmp/routes.tsv"
 # requests.tsv: PROGRAM<TAB>METHOD<TAB>PATH<TAB>AUTH<TAB>SUMMARY, one per method worth a curl
 while IFS=$'\t' read -r methods path prog auth summary; do
     [[ $path == '/*' ]] && continue
+    # a WebSocket route: one handshake per path (only GET upgrades)
+    if [[ $prog == relay/* ]]; then
+        printf '%s\t%s\t%s\t%s\t%s\n' "$prog" GET "$path" "$auth" "$summary"
+        continue
+    fi
     n=0
     if [[ $methods != '*' ]]; then
         IFS=, read -r -a ms <<<"$methods"
@@ -118,12 +136,66 @@ url_of() {
     printf '%s' "${out:-/}"
 }
 
+# relay_example PROGRAM BASE ROWS: the example of a WebSocket program (one handshake per path)
+relay_example() {
+    local prog=$1 base=$2 rows=$3 plist first multi=0 m path auth summary url q qs query
+    plist=$(cut -f3 "$rows" | paste -sd'|' -)
+    first=${plist%%|*}
+    [[ $(wc -l <"$rows") -gt 1 ]] && multi=1
+    [[ -e $BODIES/$base.GET.json ]] && die "$BODIES/$base.GET.json: a WebSocket handshake has no body"
+    query=$BODIES/$base.GET.query
+    q=""
+    if [[ -e $query ]]; then
+        q=$(tr -d '\n' <"$query")
+        [[ $q == *[\"\`\\]* || $q == *'$('* ]] && die "$query: no quotes, backticks, backslashes or \$( please"
+    fi
+    echo '#!/bin/sh'
+    echo "# $MARK"
+    echo "# Program: $prog, a WebSocket endpoint of sc-ws-relay behind the web server."
+    echo "# Run against \`make run\`: SC_BASE=http://127.0.0.1:8080 (default)."
+    grep -q $'\tauth\t' "$rows" &&
+        echo '# Needs an access token: export SC_TOKEN=<access token from the login endpoint>.'
+    echo '# curl shows the handshake only: expect "HTTP/1.1 101 Switching Protocols"; frames then'
+    echo '# arrive as raw bytes until curl stops after SC_WS_SECONDS (default 5; that timeout, curl'
+    echo '# exit 28, is the normal end here). To talk on the socket, use a WebSocket client:'
+    # the query with its shell variables shown as <NAME>
+    qs=$(printf '%s' "$q" | sed 's/\${\([A-Za-z_][A-Za-z0-9_]*\)[^}]*}/<\1>/g')
+    echo "#   npx wscat -c \"ws://127.0.0.1:8080$first${qs:+?$qs}\" -H \"Authorization: Bearer \$SC_TOKEN\""
+    echo "#   python3 -m websockets \"ws://127.0.0.1:8080$first?${qs:+$qs&}ticket=<ticket>\"   (pip install websockets;"
+    echo '#   no header option: get a single-use ticket from POST /v1/ws/ticket first)'
+    [[ $multi == 1 ]] && echo "# Usage: $base.sh [${plist}]   (default: $first)"
+    echo 'set -eu'
+    [[ $multi == 1 ]] && { echo; echo "case \${1:-$first} in"; }
+    while IFS=$'\t' read -r _ m path auth summary; do
+        url=$(url_of "$path")${q:+?$q}
+        echo
+        [[ $multi == 1 ]] && echo "$path)"
+        echo "# $m $path: $summary"
+        printf 'curl -sS -i -N --http1.1 --max-time "${SC_WS_SECONDS:-5}"'
+        printf ' \\\n  -H "Connection: Upgrade" -H "Upgrade: websocket"'
+        printf ' \\\n  -H "Sec-WebSocket-Version: 13" -H "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="'
+        [[ $auth == auth ]] && printf ' \\\n  -H "Authorization: Bearer $SC_TOKEN"'
+        printf ' \\\n  "${SC_BASE:-http://127.0.0.1:8080}%s" || [ $? -eq 28 ]\n' "$url"
+        echo 'echo'
+        [[ $multi == 1 ]] && echo ';;'
+    done <"$rows"
+    if [[ $multi == 1 ]]; then
+        echo
+        echo "*) echo \"usage: \$0 [${plist}]\" >&2; exit 2 ;;"
+        echo 'esac'
+    fi
+}
+
 mkdir -p "$tmp/ex"
 cut -f1 "$tmp/requests.tsv" | awk '!seen[$0]++' >"$tmp/programs"
 while read -r prog; do
     base=${prog//\//-}
     f="$tmp/ex/$base.sh"
     awk -F'\t' -v p="$prog" '$1 == p' "$tmp/requests.tsv" >"$tmp/mine.tsv"
+    if [[ $prog == relay/* ]]; then
+        relay_example "$prog" "$base" "$tmp/mine.tsv" >"$f"
+        continue
+    fi
     mlist=$(cut -f2 "$tmp/mine.tsv" | awk '!seen[$0]++' | paste -sd'|' -)
     first=${mlist%%|*}
     multi=0

@@ -4,7 +4,7 @@
 # Usage:
 #   scripts/gen-routes.sh --bin-dir DIR --config FILE --run-dir DIR --out DIR
 #                         [--tests-bin-dir DIR] [--area-dir AREA=DIR]... [--max-procs N]
-#                         [--check] ROUTE-FILE...
+#                         [--relay HOST:PORT] [--check] ROUTE-FILE...
 #
 #   --bin-dir DIR        where <area>-<name>.fcgi binaries live (PROGRAM area/name -> DIR/area-name.fcgi)
 #   --tests-bin-dir DIR  programs named tests/<name> -> DIR/<name>.fcgi (same as --area-dir tests=DIR)
@@ -12,17 +12,29 @@
 #   --config FILE        value of SC_CONFIG given to every program
 #   --run-dir DIR        lighttpd sockets go there (DIR/<area>-<name>.sock-N); must be writable by the server user
 #   --max-procs N        lighttpd max-procs per program; Apache FcgidMaxProcessesPerClass (default 2)
+#   --relay HOST:PORT    where sc-ws-relay listens (its RELAY_LISTEN and RELAY_PORT); default
+#                        127.0.0.1:8090, the defaults of those two settings. HOST is a name, an
+#                        IPv4 address or a [bracketed] IPv6 address.
 #   --out DIR            writes DIR/lighttpd-routes.conf and DIR/apache-routes.conf
 #   --check              also check both outputs with `lighttpd -tt` and `apache2 -t` in a scratch config
 #
 # Route files use the format of cgi-bin/routes (docs/decisions.md). Lines are taken in file order;
 # the catch-all (`/*`) is always emitted last, so routes from later files (tests/integration/routes.test)
 # land before it. Output is deterministic.
+#
+# Routes whose PROGRAM area is `relay` (relay/feed, relay/chat ...) are not FastCGI programs: they
+# are the WebSocket endpoints of sc-ws-relay and become reverse-proxy rules to --relay that pass
+# the Upgrade through (lighttpd mod_proxy with proxy.header "upgrade"; Apache mod_proxy_http
+# ProxyPassMatch ... upgrade=websocket). The request line (path and query string) and every
+# header, Authorization included, reach the relay unchanged; both servers add X-Forwarded-For.
+# lighttpd keeps the file order (one if/else chain). Apache's mod_proxy maps URLs before
+# mod_alias does, so a relay route wins over every FastCGI route there; a relay route that an
+# EARLIER FastCGI route would match is therefore refused (the two servers would disagree).
 set -euo pipefail
 
 die() { printf 'gen-routes: %s\n' "$*" >&2; exit 1; }
 
-BIN_DIR="" CONFIG="" RUN_DIR="" OUT="" MAX_PROCS=2 CHECK=0
+BIN_DIR="" CONFIG="" RUN_DIR="" OUT="" MAX_PROCS=2 CHECK=0 RELAY=127.0.0.1:8090
 AREA_DIRS=()
 FILES=()
 while [[ $# -gt 0 ]]; do
@@ -33,6 +45,7 @@ while [[ $# -gt 0 ]]; do
         --config) CONFIG=${2:?}; shift 2 ;;
         --run-dir) RUN_DIR=${2:?}; shift 2 ;;
         --max-procs) MAX_PROCS=${2:?}; shift 2 ;;
+        --relay) RELAY=${2:?}; shift 2 ;;
         --out) OUT=${2:?}; shift 2 ;;
         --check) CHECK=1; shift ;;
         -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -44,6 +57,16 @@ done
 [[ -n $BIN_DIR && -n $CONFIG && -n $RUN_DIR && -n $OUT ]] || die "need --bin-dir, --config, --run-dir and --out (see --help)"
 [[ ${#FILES[@]} -gt 0 ]] || die "no route file given"
 [[ $MAX_PROCS =~ ^[1-9][0-9]*$ ]] || die "--max-procs must be a positive integer"
+# HOST:PORT -> RELAY_HOST (as lighttpd wants it: no brackets), RELAY_PORT and RELAY_URL (Apache)
+if [[ $RELAY =~ ^([A-Za-z0-9.-]+):([0-9]{1,5})$ ]]; then
+    RELAY_HOST=${BASH_REMATCH[1]} RELAY_PORT=$((10#${BASH_REMATCH[2]})) RELAY_URLHOST=${BASH_REMATCH[1]}
+elif [[ $RELAY =~ ^\[([0-9A-Fa-f:.]+)\]:([0-9]{1,5})$ ]]; then
+    RELAY_HOST=${BASH_REMATCH[1]} RELAY_PORT=$((10#${BASH_REMATCH[2]})) RELAY_URLHOST="[${BASH_REMATCH[1]}]"
+else
+    die "--relay wants HOST:PORT (an IPv6 address in brackets), got $RELAY"
+fi
+[[ $RELAY_PORT -ge 1 && $RELAY_PORT -le 65535 ]] || die "--relay: the port must be 1..65535, got $RELAY"
+RELAY_URL="http://$RELAY_URLHOST:$RELAY_PORT"
 for p in "$BIN_DIR" "$CONFIG" "$RUN_DIR" "${AREA_DIRS[@]}"; do
     [[ $p == *[\"\\\$]* || $p == *[[:space:]]* ]] && die "path must not contain quotes, backslashes, \$ or spaces: $p"
 done
@@ -58,6 +81,7 @@ done
 
 # One awk program parses and validates all files, then writes both outputs.
 awk -v bindir="$BIN_DIR" -v config="$CONFIG" -v rundir="$RUN_DIR" -v maxprocs="$MAX_PROCS" \
+    -v relayhost="$RELAY_HOST" -v relayport="$RELAY_PORT" -v relayurl="$RELAY_URL" \
     -v areas="$AREAS" -v out_l="$OUT/lighttpd-routes.conf.tmp" -v out_a="$OUT/apache-routes.conf.tmp" \
     -v sources="${FILES[*]}" '
 function err(msg) { printf "gen-routes: %s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; failed = 1; exit 1 }
@@ -79,6 +103,13 @@ function binary_of(prog,    a, nm) {
     return bindir "/" a[1] "-" a[2] ".fcgi"
 }
 function dir_of(path) { sub(/\/[^\/]*$/, "", path); return path }
+function is_relay(prog) { return prog ~ /^relay\// }
+# true when some path matches both patterns: as many segments, each pair equal or a :parameter
+function overlap(p1, p2,    a, b, k, i) {
+    k = split(p1, a, "/"); if (k != split(p2, b, "/")) return 0
+    for (i = 1; i <= k; i++) if (a[i] != b[i] && a[i] !~ /^:/ && b[i] !~ /^:/) return 0
+    return 1
+}
 BEGIN {
     na = split(areas, al, "\n")
     for (i = 1; i <= na; i++) if (al[i] != "") { k = al[i]; sub(/=.*/, "", k); v = al[i]; sub(/^[^=]*=/, "", v); areadir[k] = v }
@@ -95,11 +126,19 @@ FNR == 1 { seen_catchall_here = 0 }
     if (auth != "public" && auth != "auth") err("bad AUTH " auth " (want public or auth)")
     if (pat == "/*") {
         if (catchall != "") err("a second catch-all route")
+        if (is_relay(prog)) err("the catch-all cannot be a relay route")
         catchall = prog; seen_catchall_here = 1; next
     }
     if (pat !~ /^\//) err("PATH-PATTERN must start with /: " pat)
     re = regex_of(pat)
-    n++; rprog[n] = prog; rre[n] = re
+    if (is_relay(prog)) {
+        # Apache proxies before it aliases: no path of this route may match an earlier FastCGI route.
+        for (j = 1; j <= n; j++)
+            if (!is_relay(rprog[j]) && overlap(pat, rpat[j]))
+                err("relay route " pat " overlaps the earlier route " rpat[j] " (" rprog[j] "): lighttpd would send those paths there, Apache to the relay; put the relay route first")
+        nrelay++
+    }
+    n++; rprog[n] = prog; rre[n] = re; rpat[n] = pat
     if (!(prog in alt)) { order[++np] = prog; alt[prog] = re } else alt[prog] = alt[prog] "|" re
 }
 END {
@@ -113,7 +152,7 @@ END {
         p = order[i]; re = alt[p]
         if (index(re, "|")) re = "(?:" re ")"
         printf "%s$HTTP[\"url\"] =~ \"^%s$\" {\n", (i > 1 ? "else " : ""), re > out_l
-        lblock(p)
+        if (is_relay(p)) rblock(p); else lblock(p)
         print "}" > out_l
     }
     print (np > 0 ? "else {" : "$HTTP[\"url\"] =~ \"^/\" {") > out_l
@@ -124,7 +163,10 @@ END {
     print "FcgidInitialEnv SC_CONFIG " config > out_a
     print "FcgidMaxProcessesPerClass " maxprocs > out_a
     nd = 0
-    for (i = 1; i <= n; i++) { d = dir_of(binary_of(rprog[i])); if (!(d in dseen)) { dseen[d] = 1; dirs[++nd] = d } }
+    for (i = 1; i <= n; i++) {
+        if (is_relay(rprog[i])) continue
+        d = dir_of(binary_of(rprog[i])); if (!(d in dseen)) { dseen[d] = 1; dirs[++nd] = d }
+    }
     d = dir_of(binary_of(catchall)); if (!(d in dseen)) { dseen[d] = 1; dirs[++nd] = d }
     for (i = 1; i <= nd; i++) {
         printf "<Directory \"%s\">\n", dirs[i] > out_a
@@ -136,8 +178,26 @@ END {
         print "    LimitRequestBody 67108864" > out_a
         print "</Directory>" > out_a
     }
-    for (i = 1; i <= n; i++) printf "AliasMatch \"^%s$\" \"%s\"\n", rre[i], binary_of(rprog[i]) > out_a
+    if (nrelay > 0) {
+        # One ProxyPassMatch for every relay path: each ProxyPass line to the same relay would
+        # share one worker and log AH01146 at every start. Without a backreference in the URL,
+        # Apache appends the request path (the query string too).
+        re = ""
+        for (i = 1; i <= n; i++) if (is_relay(rprog[i])) re = re (re == "" ? "" : "|") rre[i]
+        if (nrelay > 1) re = "(?:" re ")"
+        print "# WebSocket routes: proxied to sc-ws-relay (mod_proxy + mod_proxy_http), Upgrade passed through." > out_a
+        print "# mod_proxy maps URLs before mod_alias, so this wins over every AliasMatch below." > out_a
+        printf "ProxyPassMatch \"^%s$\" \"%s\" upgrade=websocket\n", re, relayurl > out_a
+        print "# the relay sees the Host the client sent, as behind lighttpd" > out_a
+        printf "<LocationMatch \"^%s$\">\n    ProxyPreserveHost On\n</LocationMatch>\n", re > out_a
+    }
+    for (i = 1; i <= n; i++) if (!is_relay(rprog[i])) printf "AliasMatch \"^%s$\" \"%s\"\n", rre[i], binary_of(rprog[i]) > out_a
     printf "AliasMatch \"^/\" \"%s\"\n", binary_of(catchall) > out_a
+}
+function rblock(p) {
+    printf "    # %s: WebSocket, proxied to sc-ws-relay\n", p > out_l
+    printf "    proxy.server = ( \"\" => (( \"host\" => \"%s\", \"port\" => %d )) )\n", relayhost, relayport > out_l
+    print "    proxy.header = ( \"upgrade\" => \"enable\" )" > out_l
 }
 function lblock(p,    b, s) {
     b = binary_of(p); s = p; gsub(/\//, "-", s)
@@ -164,12 +224,14 @@ if [[ $CHECK == 1 ]]; then
     s=$(mktemp -d)
     trap 'rm -rf "$s"' EXIT
     mkdir -p "$s/www"
-    printf 'server.modules = ( "mod_access", "mod_fastcgi" )\nserver.document-root = "%s/www"\nserver.port = 61999\nserver.bind = "127.0.0.1"\ninclude "%s/lighttpd-routes.conf"\n' \
+    printf 'server.modules = ( "mod_access", "mod_fastcgi", "mod_proxy" )\nserver.document-root = "%s/www"\nserver.port = 61999\nserver.bind = "127.0.0.1"\ninclude "%s/lighttpd-routes.conf"\n' \
         "$s" "$(cd "$OUT" && pwd)" >"$s/l.conf"
     lighttpd -tt -f "$s/l.conf" >"$s/l.out" 2>&1 || { cat "$s/l.out" >&2; die "lighttpd -tt rejected $OUT/lighttpd-routes.conf"; }
+    # lighttpd only warns about a key of a module that is not loaded, and then ignores it
+    if grep -q 'unknown config-key' "$s/l.out"; then cat "$s/l.out" >&2; die "lighttpd -tt ignores keys of $OUT/lighttpd-routes.conf"; fi
     {
         printf 'ServerRoot "%s"\nPidFile "%s/a.pid"\nDefaultRuntimeDir "%s"\nServerName 127.0.0.1\nListen 127.0.0.1:61998\n' "$s" "$s" "$s"
-        for m in mpm_event authz_core alias mime fcgid; do printf 'LoadModule %s_module /usr/lib/apache2/modules/mod_%s.so\n' "$m" "$m"; done
+        for m in mpm_event authz_core alias mime fcgid proxy proxy_http; do printf 'LoadModule %s_module /usr/lib/apache2/modules/mod_%s.so\n' "$m" "$m"; done
         printf 'ErrorLog "%s/error.log"\nInclude "%s/apache-routes.conf"\n' "$s" "$(cd "$OUT" && pwd)"
     } >"$s/a.conf"
     apache2 -t -f "$s/a.conf" >"$s/a.out" 2>&1 || { cat "$s/a.out" >&2; die "apache2 -t rejected $OUT/apache-routes.conf"; }

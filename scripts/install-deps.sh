@@ -2,8 +2,8 @@
 # install-deps.sh: install the Debian 12 packages SecureConnect needs to build, run and test.
 # Idempotent and quiet when everything is present (it runs on every `make test`/`make run`).
 # As root: apt-get update + install of what is missing. Otherwise: prints the sudo command, exit 1.
-# `install-deps.sh bench` (called by bench/run.sh) also installs BENCH_PKGS, the PHP peer of
-# `make bench`; `make test` and `make run` never install them.
+# `install-deps.sh bench` (called by bench/run.sh) also installs BENCH_PKGS, the PHP and nchan
+# peers of `make bench`; `make test` and `make run` never install them.
 # The packaged daemons (apache2, lighttpd, redis-server, postgresql) are stopped again after an
 # installation: SecureConnect starts its own instances and never uses them.
 set -euo pipefail
@@ -27,8 +27,10 @@ elif ! command -v npm >/dev/null 2>&1 &&
     [[ $(dpkg-query -W -f='${Version}' nodejs 2>/dev/null) != *nodesource* ]]; then
     PKGS+=(npm)
 fi
-# only for `install-deps.sh bench`: the PHP-FPM peer of bench/run.sh (bench/peers/users_me.php)
-BENCH_PKGS=(php-fpm php-redis php-pgsql)
+# only for `install-deps.sh bench`: the PHP-FPM peer of bench/run.sh (bench/peers/users_me.php),
+# and nchan, the WebSocket relay peer of bench/lib/ws.sh (Debian's module needs the `nginx`
+# package, which provides its nginx-abi; nginx-light would only add the echo module)
+BENCH_PKGS=(php-fpm php-redis php-pgsql nginx libnginx-mod-nchan)
 case ${1:-} in
     "") ;;
     bench) PKGS+=("${BENCH_PKGS[@]}") ;;
@@ -58,8 +60,8 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
 
 # Debian's postinst scripts start the packaged services (ports 80, 6379, 5432); stop them.
-# (php*-fpm: the bench group; the bench starts its own php-fpm)
-for svc in apache2 lighttpd redis-server postgresql $(cd /etc/init.d 2>/dev/null && ls -d php*-fpm 2>/dev/null); do
+# (php*-fpm, nginx: the bench group; the bench starts its own php-fpm and nginx)
+for svc in apache2 lighttpd redis-server postgresql nginx $(cd /etc/init.d 2>/dev/null && ls -d php*-fpm 2>/dev/null); do
     if service "$svc" status >/dev/null 2>&1; then
         echo "install-deps: stopping the packaged $svc service (not used by SecureConnect)"
         service "$svc" stop >/dev/null 2>&1 || invoke-rc.d "$svc" stop >/dev/null 2>&1 || true

@@ -1,8 +1,9 @@
 #!/bin/bash
 # run.sh: development server (`make run` calls it after the build).
 #
-# Starts PostgreSQL, Redis and lighttpd with state under ${SC_VAR_DIR:-./var} and serves the
-# API on http://127.0.0.1:${SC_HTTP_PORT:-8080}. Stays in the foreground; Ctrl-C or SIGTERM
+# Starts PostgreSQL, Redis, sc-ws-relay and lighttpd with state under ${SC_VAR_DIR:-./var} and
+# serves the API on http://127.0.0.1:${SC_HTTP_PORT:-8080}, its WebSocket routes (/v1/ws ...)
+# on ws://127.0.0.1:${SC_HTTP_PORT:-8080} through lighttpd. Stays in the foreground; Ctrl-C or SIGTERM
 # stops everything it started. Running it again reuses var/ (the PostgreSQL data survives;
 # Redis keeps nothing on disk).
 #
@@ -13,13 +14,16 @@
 #   SC_REDIS_PORT  Redis port written into a NEW dev config (default 64379)
 #   SC_MAX_PROCS   FastCGI processes per program (default 2)
 #   SC_BUILD       build folder (default ./build)
+#   SC_RELAY=0     do not start the relay (its routes then answer 503)
 #   any config key (see `sc-admin config-keys`), or KEY_FILE: overrides var/sc-dev.conf in the
 #                  effective config var/run/sc.conf. PostgreSQL and Redis are started locally
-#                  only when DB_HOST / REDIS_HOST is 127.0.0.1 or localhost.
+#                  only when DB_HOST / REDIS_HOST is 127.0.0.1 or localhost. The relay listens on
+#                  RELAY_PORT (default 8090) and answers /health on RELAY_ADMIN_PORT (8091).
 #
 # Layout of var/: sc-dev.conf (generated once, 0600: secrets), run/sc.conf (effective config,
-# rewritten at each start), app/ (copies of the binaries), pg/ (cluster), redis/, lighttpd/
-# (config, sockets, logs: lighttpd/logs/error.log, programs' JSON log lines on lighttpd/logs/programs.log).
+# rewritten at each start), app/ (copies of the binaries), pg/ (cluster), redis/, relay/
+# (relay.pid, relay.log: its JSON log lines), lighttpd/ (config, sockets, logs:
+# lighttpd/logs/error.log, programs' JSON log lines on lighttpd/logs/programs.log).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,6 +38,8 @@ BUILD=$(cd "${SC_BUILD:-$ROOT/build}" 2>/dev/null && pwd) || die "no build folde
 ADMIN=$BUILD/tools/sc-admin
 [[ -x $ADMIN ]] || die "$ADMIN is missing; run make first"
 compgen -G "$BUILD/cgi-bin/*.fcgi" >/dev/null || die "no $BUILD/cgi-bin/*.fcgi; run make first"
+RELAY=${SC_RELAY:-1}
+[[ $RELAY == 0 || -x $BUILD/ws-relay/sc-ws-relay ]] || die "$BUILD/ws-relay/sc-ws-relay is missing; run make first"
 HTTP_PORT=${SC_HTTP_PORT:-8080}
 MAX_PROCS=${SC_MAX_PROCS:-2}
 [[ $HTTP_PORT =~ ^[0-9]+$ ]] || die "SC_HTTP_PORT must be a port number"
@@ -111,6 +117,7 @@ sc_secure_config "$EFF"
 cfg() { sed -n "s/^$1=//p" "$EFF" | tail -n1; }
 DB_HOST_=$(cfg DB_HOST) DB_PORT_=$(cfg DB_PORT) DB_USER_=$(cfg DB_USER) DB_PASSWORD_=$(cfg DB_PASSWORD) DB_NAME_=$(cfg DB_NAME)
 REDIS_HOST_=$(cfg REDIS_HOST) REDIS_PORT_=$(cfg REDIS_PORT) REDIS_PASSWORD_=$(cfg REDIS_PASSWORD)
+RELAY_PORT_=$(sc_conf_get "$EFF" RELAY_PORT 8090) RELAY_ADMIN_PORT_=$(sc_conf_get "$EFF" RELAY_ADMIN_PORT 8091)
 is_local() { [[ $1 == 127.0.0.1 || $1 == localhost ]]; }
 LOCAL_PG=0 LOCAL_REDIS=0
 is_local "$DB_HOST_" && LOCAL_PG=1
@@ -127,9 +134,13 @@ busy=()
 sc_port_busy "$HTTP_PORT" && busy+=("$HTTP_PORT (HTTP, SC_HTTP_PORT)")
 [[ $LOCAL_PG == 1 ]] && sc_port_busy "$DB_PORT_" && busy+=("$DB_PORT_ (PostgreSQL, DB_PORT)")
 [[ $LOCAL_REDIS == 1 ]] && sc_port_busy "$REDIS_PORT_" && busy+=("$REDIS_PORT_ (Redis, REDIS_PORT)")
+if [[ $RELAY != 0 ]]; then
+    sc_port_busy "$RELAY_PORT_" && busy+=("$RELAY_PORT_ (sc-ws-relay, RELAY_PORT)")
+    [[ $RELAY_ADMIN_PORT_ != 0 ]] && sc_port_busy "$RELAY_ADMIN_PORT_" && busy+=("$RELAY_ADMIN_PORT_ (sc-ws-relay admin, RELAY_ADMIN_PORT)")
+fi
 if [[ ${#busy[@]} -gt 0 ]]; then
     for b in "${busy[@]}"; do echo "run: port $b is already in use" >&2; done
-    die "stop what uses it, or choose another port (SC_HTTP_PORT=..., DB_PORT=..., REDIS_PORT=...)"
+    die "stop what uses it, or choose another port (SC_HTTP_PORT=..., DB_PORT=..., REDIS_PORT=..., RELAY_PORT=..., RELAY_ADMIN_PORT=...)"
 fi
 
 # ---- copies of the binaries the web server user can reach
@@ -138,6 +149,7 @@ install -d -m 0755 "$VAR/app/cgi-bin.new"
 install -m 0755 "$BUILD"/cgi-bin/*.fcgi "$VAR/app/cgi-bin.new/"
 rm -rf "$VAR/app/cgi-bin"
 mv "$VAR/app/cgi-bin.new" "$VAR/app/cgi-bin"
+if [[ $RELAY != 0 ]]; then install -m 0755 "$BUILD/ws-relay/sc-ws-relay" "$VAR/app/sc-ws-relay"; fi
 
 # ---- start; stop everything on exit, whatever the reason
 STARTED=()
@@ -147,6 +159,7 @@ cleanup() {
     trap - EXIT INT TERM
     if [[ ${#STARTED[@]} -gt 0 ]]; then echo; echo "run: stopping ${STARTED[*]}"; fi
     sc_lighttpd_down "$VAR/lighttpd"
+    sc_relay_down "$VAR/relay"
     sc_redis_down "$VAR/redis"
     sc_pg_down "$VAR/pg"
     exit "$rc"
@@ -166,6 +179,13 @@ if [[ $LOCAL_REDIS == 1 ]]; then
 fi
 echo "run: applying migrations"
 SC_CONFIG=$EFF "$ADMIN" migrate --dir "$ROOT/sql" || die "sc-admin migrate failed"
+RPID=""
+if [[ $RELAY != 0 ]]; then
+    echo "run: sc-ws-relay on 127.0.0.1:$RELAY_PORT_ (admin :$RELAY_ADMIN_PORT_)"
+    sc_relay_up "$VAR/relay" "$EFF" "$VAR/app/sc-ws-relay" || die "sc-ws-relay did not start (SC_RELAY=0 serves without it)"
+    STARTED+=(sc-ws-relay)
+    RPID=$(cat "$VAR/relay/relay.pid")
+fi
 sc_lighttpd_up "$VAR/lighttpd" "$HTTP_PORT" "$VAR/app/cgi-bin" "$EFF" "$MAX_PROCS" "$ROOT/cgi-bin/routes" ||
     die "lighttpd did not start"
 STARTED+=(lighttpd)
@@ -177,14 +197,29 @@ SecureConnect is serving on http://127.0.0.1:$HTTP_PORT
   try:     curl -s http://127.0.0.1:$HTTP_PORT/health
   config:  $EFF (from $DEV and the environment)
   logs:    $VAR/lighttpd/logs/error.log, programs: $VAR/lighttpd/logs/programs.log
-Press Ctrl-C to stop.
 EOF
+if [[ $RELAY != 0 ]]; then
+    health=""
+    [[ $RELAY_ADMIN_PORT_ == 0 ]] || health=", health: curl -s http://127.0.0.1:$RELAY_ADMIN_PORT_/health"
+    cat <<EOF
+  events:  ws://127.0.0.1:$HTTP_PORT/v1/ws (sc-ws-relay behind lighttpd; examples/curl/relay-feed.sh)
+           relay log: $VAR/relay/relay.log$health
+EOF
+else
+    echo "  (SC_RELAY=0: no relay; the /v1/ws routes answer 503)"
+fi
+echo "Press Ctrl-C to stop."
 
 # foreground: wake up at once on INT/TERM (the trap runs after `wait` returns)
-while kill -0 "$LPID" 2>/dev/null; do
+while kill -0 "$LPID" 2>/dev/null && { [[ -z $RPID ]] || kill -0 "$RPID" 2>/dev/null; }; do
     sleep 1 &
     wait $! || true
 done
-echo "run: lighttpd exited unexpectedly; see $VAR/lighttpd/logs/error.log" >&2
-tail -n 20 "$VAR/lighttpd/logs/error.log" >&2 || true
+if ! kill -0 "$LPID" 2>/dev/null; then
+    echo "run: lighttpd exited unexpectedly; see $VAR/lighttpd/logs/error.log" >&2
+    tail -n 20 "$VAR/lighttpd/logs/error.log" >&2 || true
+else
+    echo "run: sc-ws-relay exited unexpectedly; see $VAR/relay/relay.log" >&2
+    tail -n 20 "$VAR/relay/relay.log" >&2 || true
+fi
 exit 1

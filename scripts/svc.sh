@@ -16,13 +16,27 @@
 #   sc_redis_down DIR
 #   sc_lighttpd_up DIR PORT BIN-DIR SC-CONFIG MAX-PROCS [--area-dir AREA=DIR]... ROUTE-FILE...
 #   sc_lighttpd_down DIR
-#   (SC_WEB_SNIPPET=FILE sc_*_up ...: include that installed snippet instead of generating one)
+#   (SC_WEB_SNIPPET=FILE sc_*_up ...: include that installed snippet instead of generating one;
+#   otherwise the routes are generated with --relay RELAY_LISTEN:RELAY_PORT from SC-CONFIG,
+#   127.0.0.1 for a wildcard or missing RELAY_LISTEN, 8090 for a missing RELAY_PORT)
 #   sc_apache_up DIR PORT BIN-DIR SC-CONFIG MAX-PROCS [--area-dir AREA=DIR]... ROUTE-FILE...
 #   sc_apache_down DIR
+#   sc_relay_up DIR SC-CONFIG BINARY     sc-ws-relay: `BINARY -t` first (config check), then
+#                                        `BINARY -p DIR/relay.pid` in its own session with only
+#                                        SC_CONFIG, PATH, LANG, TZ and *SAN_OPTIONS in its
+#                                        environment (like the FastCGI programs), stderr appended
+#                                        to DIR/relay.log; waits for 200 from
+#                                        http://127.0.0.1:RELAY_ADMIN_PORT/health (RELAY_ADMIN_PORT=0:
+#                                        until RELAY_PORT listens). As root it runs as root and the
+#                                        relay drops to RELAY_USER (www-data) itself.
+#   sc_relay_down DIR                    TERM to the master (it drains), KILL the process group
+#                                        after 15 s, and any worker left behind
 #   sc_secure_config FILE                0640 root:www-data as root, 0600 otherwise
+#   sc_conf_get FILE KEY DEFAULT         the value of KEY in a KEY=VALUE file (last one), or DEFAULT
 #   sc_stack_init DIR NAME               throwaway stack for tests and bench: free ports, secrets,
 #                                        DIR/sc.conf; sets SC_STACK_{PG_PORT,REDIS_PORT,HTTP_PORT,
-#                                        DB,DB_PASSWORD,REDIS_PASSWORD,CONFIG} (DB = NAME = role)
+#                                        RELAY_PORT,RELAY_ADMIN_PORT,DB,DB_PASSWORD,REDIS_PASSWORD,
+#                                        CONFIG} (DB = NAME = role); RELAY_WORKERS=2
 #   sc_stack_up DIR / sc_stack_down DIR  start / stop its PostgreSQL (DIR/pg) and Redis (DIR/redis)
 #
 # Every *_up waits until the service answers (and fails with the log tail if it does not);
@@ -103,6 +117,12 @@ sc_as() {
     fi
 }
 
+sc_conf_get() {
+    local v
+    v=$(sed -n "s/^$2=//p" "$1" 2>/dev/null | tail -n1)
+    printf '%s' "${v:-$3}"
+}
+
 sc_secure_config() {
     if sc_is_root; then
         chown root:"$SC_WEB_USER" "$1" && chmod 0640 "$1"
@@ -117,6 +137,9 @@ sc_stack_init() {
     SC_STACK_PG_PORT=$(sc_free_port) || return 1
     SC_STACK_REDIS_PORT=$(sc_free_port "$SC_STACK_PG_PORT") || return 1
     SC_STACK_HTTP_PORT=$(sc_free_port "$SC_STACK_PG_PORT" "$SC_STACK_REDIS_PORT") || return 1
+    SC_STACK_RELAY_PORT=$(sc_free_port "$SC_STACK_PG_PORT" "$SC_STACK_REDIS_PORT" "$SC_STACK_HTTP_PORT") || return 1
+    SC_STACK_RELAY_ADMIN_PORT=$(sc_free_port "$SC_STACK_PG_PORT" "$SC_STACK_REDIS_PORT" "$SC_STACK_HTTP_PORT" \
+        "$SC_STACK_RELAY_PORT") || return 1
     SC_STACK_DB=$name
     SC_STACK_DB_PASSWORD=$(openssl rand -hex 24)
     SC_STACK_REDIS_PASSWORD=$(openssl rand -hex 24)
@@ -138,10 +161,17 @@ RATE_LIMIT_IP_PER_MINUTE=6000
 RATE_LIMIT_IP_BURST=300
 RATE_LIMIT_USER_PER_MINUTE=6000
 RATE_LIMIT_USER_BURST=50
+RELAY_PORT=$SC_STACK_RELAY_PORT
+RELAY_ADMIN_PORT=$SC_STACK_RELAY_ADMIN_PORT
+RELAY_WORKERS=2
 EOF
-    # SC_STACK_EXTRA_CONFIG: more KEY=VALUE lines (space separated) for this stack
+    # SC_STACK_EXTRA_CONFIG: more KEY=VALUE lines (space separated) for this stack; a key given
+    # there replaces the line above (a key twice in one file is an error)
     local kv
-    for kv in ${SC_STACK_EXTRA_CONFIG:-}; do echo "$kv" >>"$SC_STACK_CONFIG"; done
+    for kv in ${SC_STACK_EXTRA_CONFIG:-}; do
+        sed -i "/^${kv%%=*}=/d" "$SC_STACK_CONFIG"
+        echo "$kv" >>"$SC_STACK_CONFIG"
+    done
     sc_secure_config "$SC_STACK_CONFIG"
 }
 
@@ -276,8 +306,13 @@ _sc_web_prepare() {
         # An installed snippet (make install) with its own generated routes: use it as it is.
         snippet=$SC_WEB_SNIPPET
     else
+        # the relay routes go where the relay of this config listens
+        local rhost rport
+        rhost=$(sc_conf_get "$conf" RELAY_LISTEN 127.0.0.1)
+        rport=$(sc_conf_get "$conf" RELAY_PORT 8090)
+        case $rhost in 0.0.0.0|::|'[::]'|'*') rhost=127.0.0.1 ;; *:*) rhost="[$rhost]" ;; esac
         "$SC_ROOT/scripts/gen-routes.sh" --bin-dir "$bin" --config "$conf" --run-dir "$dir/run" \
-            --max-procs "$procs" --out "$dir/conf" "$@" || return 1
+            --max-procs "$procs" --relay "$rhost:$rport" --out "$dir/conf" "$@" || return 1
         sed -e "s|@ROUTES_CONF@|$dir/conf/$kind-routes.conf|g" "$SC_ROOT/httpd-conf/$kind.conf" >"$snippet"
     fi
     sed -e "s|@STATE_DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@USER@|$user|g" -e "s|@GROUP@|$group|g" \
@@ -328,3 +363,89 @@ sc_apache_up() {
 
 # Apache can need up to 10 s to stop after a load test
 sc_apache_down() { sc_stop_pidfile "$1/apache.pid" Apache 20; }
+
+# ---------------------------------------------------------------- sc-ws-relay
+sc_relay_up() {
+    local dir=$1 conf=$2 bin=$3 port admin pid n rc=running v
+    [[ -n $dir && -n $conf && -n $bin ]] || { sc_log "usage: sc_relay_up DIR SC-CONFIG BINARY"; return 2; }
+    dir=$(realpath -m "$dir"); conf=$(realpath -m "$conf")
+    [[ -x $bin && -f $bin ]] || { sc_log "sc_relay_up: $bin is missing or not executable (make builds build/ws-relay/sc-ws-relay)"; return 1; }
+    [[ -r $conf ]] || { sc_log "sc_relay_up: cannot read $conf"; return 1; }
+    port=$(sc_conf_get "$conf" RELAY_PORT 8090)
+    admin=$(sc_conf_get "$conf" RELAY_ADMIN_PORT 8091)
+    [[ $port =~ ^[0-9]+$ && $admin =~ ^[0-9]+$ ]] || { sc_log "sc_relay_up: RELAY_PORT/RELAY_ADMIN_PORT in $conf are not numbers"; return 1; }
+    mkdir -p "$dir" && chmod 0755 "$dir" || return 1
+    if [[ -s $dir/relay.pid ]] && kill -0 "$(head -n1 "$dir/relay.pid")" 2>/dev/null; then
+        sc_log "sc_relay_up: the relay already runs from $dir (pid $(head -n1 "$dir/relay.pid"))"; return 1
+    fi
+    rm -f "$dir/relay.pid"
+    if sc_port_listening "$port"; then sc_log "sc_relay_up: port $port (RELAY_PORT) is already in use"; return 1; fi
+    if [[ $admin != 0 ]] && sc_port_listening "$admin"; then
+        sc_log "sc_relay_up: port $admin (RELAY_ADMIN_PORT) is already in use"; return 1
+    fi
+    # The relay reads its settings from SC_CONFIG only, as the FastCGI programs do: a stray
+    # RELAY_PORT in the caller's environment must not move it away from the proxied port.
+    local env=(SC_CONFIG="$conf" PATH="${PATH:-/usr/bin:/bin}")
+    for v in LANG TZ ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do [[ -n ${!v:-} ]] && env+=("$v=${!v}"); done
+    local out off
+    if ! out=$(env -i "${env[@]}" "$bin" -t 2>&1); then
+        printf '%s\n' "$out" >>"$dir/relay.log"
+        sc_log "sc_relay_up: \`$bin -t\` failed (a bad setting in $conf, or not a working relay):"
+        printf '%s\n' "$out" | tail -n 20 >&2; return 1
+    fi
+    # on failure, show what this start logged, not an older run's lines
+    off=$(stat -c %s "$dir/relay.log" 2>/dev/null || echo 0)
+    # Its own session, so sc_relay_down can reach workers the master leaves behind (process
+    # group). With job control on, the background job already leads its own group.
+    local launch=(setsid)
+    [[ $- == *m* ]] && launch=()
+    env -i "${env[@]}" "${launch[@]}" "$bin" -p "$dir/relay.pid" </dev/null >>"$dir/relay.log" 2>&1 &
+    pid=$!
+    for ((n = 0; n < 150; n++)); do
+        if [[ $admin != 0 ]]; then
+            [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$admin/health" 2>/dev/null) == 200 ]] && break
+        else
+            sc_port_listening "$port" && break
+        fi
+        if ! kill -0 "$pid" 2>/dev/null; then wait "$pid"; rc=$?; break; fi
+        sleep 0.1
+    done
+    if [[ $rc != running || $n -ge 150 ]]; then
+        if [[ $rc != running ]]; then
+            sc_log "sc_relay_up: $bin exited with status $rc before it answered; log:"
+        else
+            if [[ $admin != 0 ]]; then
+                sc_log "sc_relay_up: $bin did not answer on http://127.0.0.1:$admin/health (RELAY_PORT $port) within 15 s; log:"
+            else
+                sc_log "sc_relay_up: $bin did not listen on RELAY_PORT $port within 15 s (RELAY_ADMIN_PORT=0); log:"
+            fi
+        fi
+        tail -c +"$((off + 1))" "$dir/relay.log" | tail -n 20 >&2
+        if [[ $rc == running ]]; then echo "$pid" >"$dir/relay.pid"; sc_relay_down "$dir"; fi
+        return 1
+    fi
+    # a relay that did not write its pidfile can still be stopped from another process
+    [[ -s $dir/relay.pid ]] || echo "$pid" >"$dir/relay.pid"
+}
+
+sc_relay_down() {
+    local f=$1/relay.pid pid n
+    [[ -s $f ]] || return 0
+    pid=$(head -n1 "$f" 2>/dev/null)
+    [[ $pid =~ ^[0-9]+$ ]] || { rm -f "$f"; return 0; }
+    # a stale pidfile (nothing runs): only remove it; the pid may belong to someone else now
+    kill -0 "$pid" 2>/dev/null || { rm -f "$f"; return 0; }
+    kill -TERM "$pid" 2>/dev/null
+    if ! sc_wait_exit "$pid" 15; then
+        sc_log "sc-ws-relay (pid $pid) did not stop within 15s; killing its process group"
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+        sc_wait_exit "$pid" 5
+    fi
+    # workers still alive after their master exited (the group id is the master's pid)
+    if kill -0 -- "-$pid" 2>/dev/null; then
+        sc_log "sc-ws-relay: processes of group $pid outlived the master; killing them"
+        kill -KILL -- "-$pid" 2>/dev/null
+        for ((n = 0; n < 50; n++)); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    rm -f "$f"
+}
