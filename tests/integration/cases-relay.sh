@@ -64,7 +64,8 @@ ws_state() {
     jq -r 'if .ev == "refused" then "refused \(.status)" else .ev end' <"$SC_WORK/ws.$1" 2>/dev/null | head -n1
 }
 
-ws_send() { [[ -n ${WS_FD[$1]:-} ]] && printf '%s\n' "$2" >&"${WS_FD[$1]}"; }
+# in a subshell: a client that has already exited would SIGPIPE the suite itself
+ws_send() { [[ -n ${WS_FD[$1]:-} ]] && (printf '%s\n' "$2" >&"${WS_FD[$1]}") 2>/dev/null; }
 
 # text frames that are not JSON objects are left out (a filter on .data.x would stop jq)
 ws_sel() { jq -c "select((.data | type) != \"string\") | $2" "${@:3}" <"$SC_WORK/ws.$1" 2>/dev/null; }
