@@ -255,8 +255,9 @@ integration-all: all $(ASAN_PROGS)
 test: deps
 	@$(MAKE) --no-print-directory -j2 all $(ASAN_PROGS) $(UNITS) $(ASAN_UNITS)
 	@$(MAKE) --no-print-directory check-gen
-	@tests/parallel.sh "unit=SC_PORT_LO=61000 SC_PORT_HI=63199 $(MAKE) --no-print-directory unit" \
-	  "unit-asan=SC_PORT_LO=63200 SC_PORT_HI=65535 $(MAKE) --no-print-directory unit-asan"
+	@tests/parallel.sh "unit=SC_PORT_LO=61000 SC_PORT_HI=62399 $(MAKE) --no-print-directory unit" \
+	  "unit-asan=SC_PORT_LO=62400 SC_PORT_HI=63799 $(MAKE) --no-print-directory unit-asan" \
+	  "ws=SC_PORT_LO=63800 SC_PORT_HI=65535 $(MAKE) --no-print-directory relay-conformance"
 	@$(MAKE) --no-print-directory fuzz-replay
 	@$(MAKE) --no-print-directory integration-all
 	@echo "make test: all layers passed"

@@ -103,6 +103,7 @@ struct relay_conn {
 	uint8_t           syncing;         /* feed: replay in progress, live events buffered */
 	uint8_t           presence;        /* counted in its user channel's feeds */
 	uint8_t           joined;          /* legacy: user_joined / join was published */
+	uint8_t           trunc_check;     /* last_id came from the client: report trims past it */
 	uint16_t          close_code;
 	uint16_t          redis_pending;   /* Redis replies still due: freed only after them */
 	ws_utf8           utf8;

@@ -5,8 +5,9 @@
  * Catch-up without gap or duplicate (design.md section 6): a feed socket
  * first joins user:{id} and waits for the SUBSCRIBE to be confirmed; live
  * pushes that arrive from then on are held (c->pend_*). Only then the replay
- * script reads the stream after `since` (or, without since, just its newest
- * id). Held pushes whose id is not newer than what was replayed are dropped,
+ * script reads the stream after `since` (without since: after the newest id
+ * at login, read in the same script that checked the login, before the 101).
+ * Held pushes whose id is not newer than what was replayed are dropped,
  * the rest sent, and the socket goes live. Every stream event carries its id
  * first ({"id":"..."), so holding needs no JSON parsing. The same path runs
  * again for every feed after the subscriber reconnects (Redis restart), from
@@ -123,8 +124,10 @@ void relay_hub_handshake(relay_conn *c, const void *vreq)
 			refuse(c, 400, "VALIDATION_ERROR", "since: must be an event id (as 1700000000000-0)");
 			return;
 		}
-		if (n > 0)
+		if (n > 0) {
 			memcpy(c->last_id, since, (size_t)n + 1);
+			c->trunc_check = 1;
+		}
 	}
 	if (r->query.p != NULL)
 		tn = ws_hs_query(r->query.p, r->query.n, "ticket", ticket, sizeof(ticket));
@@ -204,6 +207,16 @@ static void on_hs_reply(void *reply, void *priv)
 			return;
 		}
 	}
+	if (c->kind == RK_FEED && c->last_id[0] == '\0') {
+		/* no since: start after the newest event at login (hs.lua), not after the one
+		 * newest when the subscription is confirmed: nothing written meanwhile is lost */
+		const char *a = str_el(r, 4);
+		if (a == NULL || !relay_sid_valid(a, strlen(a)) || strlen(a) >= sizeof(c->last_id)) {
+			refuse(c, 503, "SERVICE_UNAVAILABLE", "event service unavailable, retry later");
+			return;
+		}
+		memcpy(c->last_id, a, strlen(a) + 1);
+	}
 	relay_conn_upgrade(c);
 	if (c->state != RC_OPEN)
 		return;
@@ -263,13 +276,14 @@ static void on_replay(void *reply, void *priv);
 void relay_hub_sync(relay_conn *c)
 {
 	char max[24];
-	const char *args[3];
+	const char *args[4];
 
 	snprintf(max, sizeof(max), "%lld", relay_cfg.replay_max);
 	args[0] = c->user_id;
 	args[1] = c->last_id;
 	args[2] = max;
-	if (relay_redis_eval(RELAY_LUA_REPLAY, on_replay, c, 3, args, NULL) < 0)
+	args[3] = c->trunc_check ? "1" : "0";
+	if (relay_redis_eval(RELAY_LUA_REPLAY, on_replay, c, 4, args, NULL) < 0)
 		return;            /* Redis is down: the reconnect starts this again */
 	c->syncing = 2;
 	c->redis_pending++;
@@ -302,8 +316,7 @@ static void on_replay(void *reply, void *priv)
 		relay_conn_close(c, WS_CLOSE_SERVER, "event replay failed");
 		return;
 	}
-	if (r->element[1]->type == REDIS_REPLY_INTEGER && r->element[1]->integer == 1 &&
-	    c->last_id[0] != '\0') {
+	if (r->element[1]->type == REDIS_REPLY_INTEGER && r->element[1]->integer == 1) {
 		char ts[SC_TIME_RFC3339_LEN], ev[256];
 		int n = snprintf(ev, sizeof(ev), "{\"id\":\"\",\"type\":\"replay.truncated\",\"ts\":\"%s\","
 		    "\"data\":{\"since\":\"%s\"}}", sc_time_now_rfc3339(ts), c->last_id);
@@ -326,6 +339,7 @@ static void on_replay(void *reply, void *priv)
 	c->pend_head = c->pend_tail = NULL;
 	c->pend_n = 0;
 	c->syncing = 0;
+	c->trunc_check = 1;     /* a later catch-up (Redis came back) starts from what was sent */
 }
 
 static void hold(relay_conn *c, relay_frame *f, const char *id, size_t idn)

@@ -17,4 +17,11 @@ if set then
     return {'not_member'}
   end
 end
-return {'ok', uid, sid, exp}
+-- a feed without `since` starts after the newest event there is now, taken before the 101:
+-- everything written after this answer reaches the socket (held, then replayed or live)
+local anchor = ''
+if ARGV[3] == 'feed' then
+  local last = redis.call('XREVRANGE', 'events:user:' .. uid, '+', '-', 'COUNT', 1)
+  anchor = last[1] and last[1][1] or '0-0'
+end
+return {'ok', uid, sid, exp, anchor}

@@ -1,4 +1,5 @@
--- the feed's catch-up. ARGV: uid, since ('' = just tell me the newest id), max.
+-- the feed's catch-up. ARGV: uid, since ('' = just tell me the newest id), max, and
+-- check ('1': report a trim past `since` as truncated; '0' for an anchor the relay took itself).
 -- Returns {anchor, truncated, event JSON...}: events after `since`, oldest first, rebuilt
 -- exactly as lib/sc_events.c publishes them; anchor = the last id returned (or since).
 local key = 'events:user:' .. ARGV[1]
@@ -18,7 +19,8 @@ local function gt(x, y)
   return a1 > a2 or (a1 == a2 and b1 > b2)
 end
 local out = {since, 0}
-local ok, info = pcall(redis.call, 'XINFO', 'STREAM', key)
+local ok, info = false, nil
+if ARGV[4] == '1' then ok, info = pcall(redis.call, 'XINFO', 'STREAM', key) end
 if ok then
   for i = 1, #info, 2 do
     if info[i] == 'max-deleted-entry-id' and gt(info[i + 1], since) then out[2] = 1 end
