@@ -88,8 +88,6 @@ static pid_t spawn(int i)
 	pid_t pid = fork();
 	if (pid == 0) {
 		int j, rc;
-		struct sigaction sa = { .sa_handler = SIG_DFL };
-		sigaction(SIGCHLD, &sa, NULL);
 		for (j = 0; j < nworkers; j++)
 			if (j != i)
 				close(lfds[j]);
@@ -211,7 +209,6 @@ static void stop_workers(void)
 int main(int argc, char **argv)
 {
 	const char *err, *pidfile = NULL, *user;
-	struct sigaction sa;
 	struct rlimit rl;
 	sc_log_level lvl;
 	int opt, check = 0, afd = -1, i;
@@ -282,16 +279,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = on_hup;
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = on_chld;
-	sigaction(SIGCHLD, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
+	relay_signals(on_term, on_hup, on_chld);
 	for (i = 0; i < nworkers; i++)
 		pids[i] = spawn(i);
 	sc_log(SC_LOG_INFO, "relay started", "\"listen\":\"%s:%lld\",\"workers\":%d,\"admin_port\":%lld",

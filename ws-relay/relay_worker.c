@@ -64,6 +64,23 @@ void relay_settings_load(void)
 		relay_cfg.idle_s = relay_cfg.ping_s + 1;
 }
 
+/* Handlers only set flags (style.md rule 17); SIGPIPE is ignored (writes say EPIPE). */
+void relay_signals(void (*term)(int), void (*hup)(int), void (*chld)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = hup;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = chld ? chld : SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
 static void on_term(int sig) { (void)sig; relay_stop = 1; }
 static void on_hup(int sig) { (void)sig; relay_reload = 1; }
 
@@ -95,20 +112,11 @@ static void on_listen(relay_io *io, uint32_t ev)
 int relay_worker_run(int lfd, int index)
 {
 	struct epoll_event evs[256];
-	struct sigaction sa;
 	relay_io lio = { .fd = lfd, .fn = on_listen };
 	time_t next_sweep = 0, drain_until = 0;
 	int tick_ms = 1000 / RELAY_TICK_HZ;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = on_hup;
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-
+	relay_signals(on_term, on_hup, NULL);
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (epfd < 0)
 		return 1;

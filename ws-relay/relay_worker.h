@@ -6,4 +6,7 @@
  * relay_m must point at this worker's metrics slot. Returns the exit status. */
 int relay_worker_run(int lfd, int index);
 
+/* SIGTERM/SIGINT -> term, SIGHUP -> hup, SIGCHLD -> chld (NULL: default), SIGPIPE ignored. */
+void relay_signals(void (*term)(int), void (*hup)(int), void (*chld)(int));
+
 #endif
