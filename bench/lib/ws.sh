@@ -99,7 +99,8 @@ _ws_up() {
     case $sys in
     relay)
         admin=$(sc_free_port "$port") || return 1
-        cp "$WS_CONF" "$dir/relay.conf" || return 1
+        # the stack's config already names a relay (sc_stack_init): its keys are replaced here
+        grep -vE '^(RELAY_[A-Z_]+|LOG_LEVEL)=' "$WS_CONF" >"$dir/relay.conf" || return 1
         {
             echo "RELAY_LISTEN=127.0.0.1"
             echo "RELAY_PORT=$port"
