@@ -4,6 +4,7 @@
  * keeps a cursor of one list from being read as another's. */
 #include "sc_page.h"
 #include "sc_buf.h"
+#include "sc_rand.h"
 
 #include <limits.h>
 #include <string.h>
@@ -48,7 +49,7 @@ static int plain_field(const char *s, size_t n)
 char *sc_page_cursor_encode(sc_arena *a, const char *kind, int n, const char *const *fields)
 {
 	char raw[SC_PAGE_CURSOR_MAX], *out;
-	size_t len = 0, i, o = 0;
+	size_t len = 0;
 	int f;
 
 	if (n < 1 || n > SC_PAGE_FIELDS_MAX)
@@ -66,20 +67,7 @@ char *sc_page_cursor_encode(sc_arena *a, const char *kind, int n, const char *co
 	if ((len + 2) / 3 * 4 > SC_PAGE_CURSOR_MAX)
 		return NULL;
 	out = sc_arena_alloc(a, (len + 2) / 3 * 4 + 1);
-	for (i = 0; i < len; i += 3) {
-		unsigned v = (unsigned)(unsigned char)raw[i] << 16;
-		if (i + 1 < len)
-			v |= (unsigned)(unsigned char)raw[i + 1] << 8;
-		if (i + 2 < len)
-			v |= (unsigned char)raw[i + 2];
-		out[o++] = b64[(v >> 18) & 63];
-		out[o++] = b64[(v >> 12) & 63];
-		if (i + 1 < len)
-			out[o++] = b64[(v >> 6) & 63];
-		if (i + 2 < len)
-			out[o++] = b64[v & 63];
-	}
-	out[o] = '\0';
+	sc_b64url_encode((const unsigned char *)raw, len, out);
 	return out;
 }
 

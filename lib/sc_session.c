@@ -24,25 +24,7 @@ static void hash_of(const char *token, size_t len, char hash[SC_REFRESH_HASH])
 
 void sc_session_refresh_new(char token[SC_REFRESH_LEN + 1], char hash[SC_REFRESH_HASH])
 {
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	unsigned char raw[33];
-	size_t i, o = 0;
-
-	sc_rand_bytes(raw, 32);
-	raw[32] = 0;
-	for (i = 0; i < 33; i += 3) {
-		unsigned v = ((unsigned)raw[i] << 16) | ((unsigned)raw[i + 1] << 8) |
-		    (i + 2 < 33 ? raw[i + 2] : 0);
-		token[o++] = b64[(v >> 18) & 63];
-		token[o++] = b64[(v >> 12) & 63];
-		if (o < SC_REFRESH_LEN)
-			token[o++] = b64[(v >> 6) & 63];
-		if (o < SC_REFRESH_LEN)
-			token[o++] = b64[v & 63];
-	}
-	token[SC_REFRESH_LEN] = '\0';
-	OPENSSL_cleanse(raw, sizeof(raw));
+	sc_rand_b64url(token, 32);
 	hash_of(token, SC_REFRESH_LEN, hash);
 }
 

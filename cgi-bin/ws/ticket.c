@@ -16,7 +16,6 @@
 #include "sc_presence.h"
 #include "sc_rand.h"
 
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,44 +23,18 @@
 #define TICKET_LEN   43                     /* base64url of 32 bytes, no padding */
 #define TICKET_TTL   30                     /* seconds; api.md fixes expires_in:30 */
 
-/* base64url without padding of in[0..n) into out (4n/3 rounded up + NUL) */
-static void b64url(const unsigned char *in, size_t n, char *out)
-{
-	static const char abc[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)in[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned)in[i + 1] << 8;
-		if (i + 2 < n)
-			v |= in[i + 2];
-		out[o++] = abc[(v >> 18) & 63];
-		out[o++] = abc[(v >> 12) & 63];
-		if (i + 1 < n)
-			out[o++] = abc[(v >> 6) & 63];
-		if (i + 2 < n)
-			out[o++] = abc[v & 63];
-	}
-	out[o] = '\0';
-}
-
 /* SET wsticket:<t> <value> EX 30 NX with a fresh t. 1 stored, 0 not stored
  * (the name was taken: in practice only by our own first attempt, when a
  * broken connection made sc_redis send the command twice), -1 Redis failed. */
 static int store(sc_redis *r, const char *value, char ticket[TICKET_LEN + 1])
 {
-	unsigned char raw[TICKET_BYTES];
 	char key[16 + TICKET_LEN], ttl[8];
 	const char *argv[6], *errstr;
 	size_t lens[6];
 	redisReply *rep = NULL;
 	int unavailable = 0, i, stored;
 
-	sc_rand_bytes(raw, sizeof(raw));
-	b64url(raw, sizeof(raw), ticket);
-	OPENSSL_cleanse(raw, sizeof(raw));
+	sc_rand_b64url(ticket, TICKET_BYTES);
 	snprintf(key, sizeof(key), "wsticket:%s", ticket);
 	snprintf(ttl, sizeof(ttl), "%d", TICKET_TTL);
 	argv[0] = "SET"; argv[1] = key; argv[2] = value;

@@ -80,6 +80,36 @@ static void test_bytes_fill(void **state)
 	assert_true(zero < 200);
 }
 
+/* RFC 4648 section 10 vectors, in the URL alphabet without padding. */
+static void test_b64url_known(void **state)
+{
+	static const struct { const char *in, *out; } v[] = {
+		{ "", "" }, { "f", "Zg" }, { "fo", "Zm8" }, { "foo", "Zm9v" },
+		{ "foob", "Zm9vYg" }, { "fooba", "Zm9vYmE" }, { "foobar", "Zm9vYmFy" },
+		{ "\xfb\xff\xbf", "-_-_" },       /* the two characters that differ from base64 */
+	};
+	char out[16];
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		sc_b64url_encode((const unsigned char *)v[i].in, strlen(v[i].in), out);
+		assert_string_equal(out, v[i].out);
+	}
+}
+
+static void test_rand_b64url(void **state)
+{
+	char a[44], b[44];
+	size_t i;
+	(void)state;
+	sc_rand_b64url(a, 32);
+	sc_rand_b64url(b, 32);
+	assert_int_equal(strlen(a), 43);
+	assert_string_not_equal(a, b);
+	for (i = 0; i < 43; i++)
+		assert_non_null(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", a[i]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -88,6 +118,8 @@ int main(void)
 		cmocka_unit_test(test_id_hex),
 		cmocka_unit_test(test_hex_encode_known),
 		cmocka_unit_test(test_bytes_fill),
+		cmocka_unit_test(test_b64url_known),
+		cmocka_unit_test(test_rand_b64url),
 	};
 	return cmocka_run_group_tests_name("sc_rand", tests, NULL, NULL);
 }
