@@ -46,6 +46,43 @@ static int unauthorized(sc_resp *resp, const char *msg)
 	return 0;
 }
 
+/* Drop the RateLimit-* headers set so far (a narrower limit replaces them). */
+static void rl_headers_drop(sc_resp *resp)
+{
+	size_t i, o = 0;
+	for (i = 0; i < resp->nheaders; i++)
+		if (strncasecmp(resp->headers[i], "RateLimit-", 10) != 0)
+			resp->headers[o++] = resp->headers[i];
+	resp->nheaders = o;
+}
+
+static int limited(sc_resp *resp, const sc_rl_result *rl)
+{
+	char v[32];
+	snprintf(v, sizeof(v), "%lld", rl->retry_after_s);
+	sc_resp_error(resp, 429, "too many requests");
+	sc_resp_header(resp, "Retry-After", v);
+	return 0;
+}
+
+int sc_auth_limit(sc_req *req, sc_resp *resp, const char *class_, long long per_minute,
+    long long burst)
+{
+	sc_rl_result rl;
+	int unavailable = 0;
+
+	if (sc_ratelimit_check(req->redis, class_, req->user.user_id, per_minute, burst, NULL,
+	    &rl, &unavailable) < 0) {
+		sc_resp_unavailable(resp, "service unavailable, try again later");
+		return 0;
+	}
+	if (rl.status != SC_RL_LIMITED)
+		return 1;
+	rl_headers_drop(resp);
+	rl_headers(resp, &rl);
+	return limited(resp, &rl);
+}
+
 int sc_auth_guard(unsigned flags, sc_req *req, sc_resp *resp)
 {
 	sc_rl_result rl;
@@ -86,12 +123,8 @@ int sc_auth_guard(unsigned flags, sc_req *req, sc_resp *resp)
 	}
 	rl_headers(resp, &rl);
 	if (rl.status == SC_RL_LIMITED) {
-		char v[32];
-		snprintf(v, sizeof(v), "%lld", rl.retry_after_s);
-		sc_resp_error(resp, 429, "too many requests");
-		sc_resp_header(resp, "Retry-After", v);
 		memset(&req->user, 0, sizeof(req->user));
-		return 0;
+		return limited(resp, &rl);
 	}
 	req->authed = (flags & SC_EP_AUTH) != 0;
 	return 1;

@@ -15,6 +15,13 @@
 /* 1 to go on to the handler, 0 when resp holds the refusal. flags: SC_EP_*. */
 int sc_auth_guard(unsigned flags, sc_req *req, sc_resp *resp);
 
+/* A second, narrower limit inside a handler (e.g. prekey bundle fetches per
+ * requester): GCRA on rl:{class_}:{caller} with the given rate. 1 when
+ * allowed; 0 when resp holds a 429 (Retry-After, and RateLimit-* headers of
+ * this class in place of the per-user ones) or a 503 (Redis down). */
+int sc_auth_limit(sc_req *req, sc_resp *resp, const char *class_, long long per_minute,
+    long long burst);
+
 /* The token of an "Authorization: Bearer x" header, or NULL. */
 const char *sc_auth_bearer(const sc_req *req, size_t *len);
 

@@ -23,8 +23,8 @@ static const sc_config_def defs[SC_CFG__COUNT] = {
 };
 
 /* Room for the longest list of any type (sc_limits.h). */
-#define LIST_MAX (SC_LIMIT_CORS_ORIGINS > SC_LIMIT_TRUSTED_PROXIES ? \
-    SC_LIMIT_CORS_ORIGINS : SC_LIMIT_TRUSTED_PROXIES)
+#define MAX2(a, b) ((a) > (b) ? (a) : (b))
+#define LIST_MAX MAX2(MAX2(SC_LIMIT_CORS_ORIGINS, SC_LIMIT_TRUSTED_PROXIES), SC_LIMIT_ICE_URLS)
 
 typedef struct {
 	char       *value;          /* owned; NULL = not set by any source */
@@ -265,6 +265,28 @@ static int valid_ip(const char *s)
 	return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
 }
 
+/* stun:host[:port], stuns:, turn:host[:port][?transport=udp|tcp], turns: (RFC 7064,
+ * RFC 7065). Only the characters of host names, IPv6 literals and that one query. */
+static int valid_ice_url(const char *s, size_t n)
+{
+	static const char *const schemes[] = { "stun:", "stuns:", "turn:", "turns:" };
+	size_t i, k, sl = 0;
+	for (k = 0; k < sizeof(schemes) / sizeof(schemes[0]); k++) {
+		size_t l = strlen(schemes[k]);
+		if (n > l && memcmp(s, schemes[k], l) == 0)
+			sl = l;
+	}
+	if (sl == 0)
+		return 0;
+	for (i = sl; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '.' || c == '-' || c == ':' || c == '[' || c == ']' || c == '?' || c == '='))
+			return 0;
+	}
+	return 1;
+}
+
 static int split_list(int k)
 {
 	slot *s = &slots[k];
@@ -278,6 +300,7 @@ static int split_list(int k)
 			e--;
 		if (e > a) {
 			size_t max = defs[k].type == SC_CT_ORIGINS ? SC_LIMIT_CORS_ORIGINS :
+			    defs[k].type == SC_CT_ICE_URLS ? SC_LIMIT_ICE_URLS :
 			    SC_LIMIT_TRUSTED_PROXIES;
 			const char *item;
 			if (s->nitems == max)
@@ -290,6 +313,9 @@ static int split_list(int k)
 				    "(lower case, no path, no wildcard)", defs[k].name, item);
 			if (defs[k].type == SC_CT_IPLIST && !valid_ip(item))
 				return seterr("%s: '%s' is not an IP address", defs[k].name, item);
+			if (defs[k].type == SC_CT_ICE_URLS && !valid_ice_url(a, (size_t)(e - a)))
+				return seterr("%s: '%s' is not a stun:, stuns:, turn: or turns: URL",
+				    defs[k].name, item);
 		}
 		p = c ? c + 1 : end;
 	}
@@ -330,6 +356,8 @@ static int validate(int k)
 			return seterr("%s: must be at least %lld bytes", d->name, d->min);
 		if (k == SC_CFG_JWT_SECRET_PREVIOUS && s->len != 0 && s->len < 32)
 			return seterr("%s: must be empty or at least 32 bytes", d->name);
+		if (k == SC_CFG_TURN_SECRET && s->len != 0 && s->len < 16)
+			return seterr("%s: must be empty or at least 16 bytes", d->name);
 		/* fallthrough */
 	case SC_CT_STR:
 		if ((long long)s->len < d->min || (long long)s->len > d->max)
@@ -358,6 +386,7 @@ static int validate(int k)
 	}
 	case SC_CT_ORIGINS:
 	case SC_CT_IPLIST:
+	case SC_CT_ICE_URLS:
 		return split_list(k);
 	case SC_CT_URL:
 		if (!((s->len > 8 && strncmp(s->value, "https://", 8) == 0) ||

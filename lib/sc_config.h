@@ -22,7 +22,8 @@ typedef enum {
 	SC_CT_ENUM,     /* one of the comma list in choices */
 	SC_CT_ORIGINS,  /* comma list of scheme://host[:port] */
 	SC_CT_IPLIST,   /* comma list of IPv4/IPv6 addresses */
-	SC_CT_URL       /* http(s)://... */
+	SC_CT_URL,      /* http(s)://... */
+	SC_CT_ICE_URLS  /* comma list of stun:, stuns:, turn:, turns: URIs (RFC 7064, 7065) */
 } sc_config_type;
 
 /* X(name, type, default, min, max, choices, required, doc) */
@@ -121,7 +122,25 @@ typedef enum {
 	X(RELAY_HANDSHAKE_TIMEOUT_SECONDS, SC_CT_INT, "10", 1, 300, NULL, 0, \
 	  "Time a client has to send its complete upgrade request.") \
 	X(RELAY_REPLAY_MAX, SC_CT_INT, "1000", 1, 1000000, NULL, 0, \
-	  "Most events one ?since= replay sends; beyond, the client gets replay.truncated and refetches.")
+	  "Most events one ?since= replay sends; beyond, the client gets replay.truncated and refetches.") \
+	X(KEYS_MAX_ONE_TIME, SC_CT_INT, "1000", 100, 100000, NULL, 0, \
+	  "Most unclaimed one-time prekeys one user may have stored; an upload beyond it is refused with 409.") \
+	X(KEYS_FETCH_PER_MINUTE, SC_CT_INT, "120", 1, 1000000, NULL, 0, \
+	  "Sustained prekey bundle fetches (GET /v1/keys/:user_id) per minute of one requester (GCRA).") \
+	X(KEYS_FETCH_BURST, SC_CT_INT, "30", 1, 1000000, NULL, 0, \
+	  "Prekey bundle fetches one requester may make at once.") \
+	X(CALL_MAX_PARTICIPANTS, SC_CT_INT, "8", 2, 64, NULL, 0, \
+	  "Most participants of one call, the caller included.") \
+	X(CALL_RING_SECONDS, SC_CT_INT, "60", 10, 600, NULL, 0, \
+	  "How long a call rings; a call nobody joined within it reads as missed.") \
+	X(TURN_SECRET, SC_CT_SECRET, "", 0, 4096, NULL, 0, \
+	  "coturn's static-auth-secret (TURN REST API), empty or at least 16 bytes. Empty: no TURN, GET /v1/calls/ice-servers answers 503. Use TURN_SECRET_FILE to keep it in a file.") \
+	X(TURN_URLS, SC_CT_ICE_URLS, "", 0, 0, NULL, 0, \
+	  "TURN server URLs handed to clients with credentials, e.g. turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349.") \
+	X(STUN_URLS, SC_CT_ICE_URLS, "", 0, 0, NULL, 0, \
+	  "STUN server URLs handed to clients (no credentials), e.g. stun:turn.example.org:3478.") \
+	X(TURN_TTL_SECONDS, SC_CT_INT, "86400", 60, 604800, NULL, 0, \
+	  "Lifetime of an issued TURN credential (the expiry in its user name).")
 
 typedef enum {
 #define SC_CONFIG_ENUM(name, ...) SC_CFG_##name,

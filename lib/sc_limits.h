@@ -39,5 +39,7 @@
 /* CORS allow-list entries. */
 #define SC_LIMIT_CORS_ORIGINS      32
 #define SC_LIMIT_TRUSTED_PROXIES   16
+/* STUN/TURN URL lists (TURN_URLS, STUN_URLS). */
+#define SC_LIMIT_ICE_URLS          8
 
 #endif

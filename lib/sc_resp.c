@@ -37,7 +37,7 @@ static void clear_payload(sc_resp *r)
 	r->data = NULL;
 	r->data_raw = NULL;
 	r->data_raw_len = 0;
-	r->err_code = r->err_msg = r->err_field = NULL;
+	r->err_code = r->err_msg = r->err_field = r->err_key = r->err_value = NULL;
 	r->empty = 0;
 }
 
@@ -77,6 +77,15 @@ int sc_resp_error_code(sc_resp *r, int status, const char *code, const char *msg
 int sc_resp_error(sc_resp *r, int status, const char *msg)
 {
 	return sc_resp_error_code(r, status, sc_http_code(status), msg);
+}
+
+int sc_resp_error_with(sc_resp *r, int status, const char *msg, const char *key,
+    const char *value)
+{
+	sc_resp_error(r, status, msg);
+	r->err_key = key;
+	r->err_value = sc_arena_strdup(r->arena, value);
+	return -1;
 }
 
 int sc_resp_verr(sc_resp *r, const sc_verr *e)
@@ -122,6 +131,12 @@ static int render_body(const sc_resp *r, const sc_req *req, sc_buf *out)
 		if (r->err_field != NULL) {
 			sc_buf_puts(out, ",\"field\":");
 			sc_buf_json_str(out, r->err_field, strlen(r->err_field));
+		}
+		if (r->err_key != NULL && r->err_value != NULL && r->status != 500) {
+			sc_buf_putc(out, ',');
+			sc_buf_json_str(out, r->err_key, strlen(r->err_key));
+			sc_buf_putc(out, ':');
+			sc_buf_json_str(out, r->err_value, strlen(r->err_value));
 		}
 		sc_buf_putc(out, '}');
 	} else {

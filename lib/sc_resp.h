@@ -30,6 +30,8 @@ typedef struct sc_resp {
 	const char  *err_code;
 	const char  *err_msg;
 	const char  *err_field;
+	const char  *err_key;    /* one extra member of the error object */
+	const char  *err_value;
 	int          empty;      /* no body at all (204, preflight) */
 } sc_resp;
 
@@ -44,6 +46,11 @@ void sc_resp_empty(sc_resp *r, int status);
 int  sc_resp_error(sc_resp *r, int status, const char *msg);
 int  sc_resp_error_code(sc_resp *r, int status, const char *code, const char *msg);
 int  sc_resp_verr(sc_resp *r, const sc_verr *e);
+/* sc_resp_error plus one string member in the error object, e.g. the id of
+ * the object a 409 collided with: {"code":"CONFLICT","message":..,"call_id":..}.
+ * key must be a literal snake_case name. Returns -1. */
+int  sc_resp_error_with(sc_resp *r, int status, const char *msg, const char *key,
+    const char *value);
 /* 400 VALIDATION_ERROR naming field: "<field> <msg>". Returns -1. */
 int  sc_resp_bad(sc_resp *r, const char *field, const char *msg);
 /* 503 SERVICE_UNAVAILABLE with Retry-After: a dependency (PostgreSQL, Redis)

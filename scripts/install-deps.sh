@@ -17,6 +17,8 @@ PKGS=(
     spawn-fcgi wrk curl jq openssl iproute2 ca-certificates
     # tests/ws: the relay's conformance clients (python3-websockets; npm's ws via node below)
     python3-websockets
+    # calls: coturn (turnserver for `make run` and the TURN tests, turnutils_uclient for the tests)
+    coturn
 )
 # node and npm (tests/ws installs the ws package with npm ci): Debian's only when the machine
 # has none. A NodeSource nodejs bundles npm and conflicts with Debian's npm package: installing
@@ -61,7 +63,7 @@ apt-get install -y -q --no-install-recommends "${missing[@]}"
 
 # Debian's postinst scripts start the packaged services (ports 80, 6379, 5432); stop them.
 # (php*-fpm, nginx: the bench group; the bench starts its own php-fpm and nginx)
-for svc in apache2 lighttpd redis-server postgresql nginx $(cd /etc/init.d 2>/dev/null && ls -d php*-fpm 2>/dev/null); do
+for svc in apache2 lighttpd redis-server postgresql nginx coturn $(cd /etc/init.d 2>/dev/null && ls -d php*-fpm 2>/dev/null); do
     if service "$svc" status >/dev/null 2>&1; then
         echo "install-deps: stopping the packaged $svc service (not used by SecureConnect)"
         service "$svc" stop >/dev/null 2>&1 || invoke-rc.d "$svc" stop >/dev/null 2>&1 || true

@@ -35,6 +35,7 @@ static const char *type_name(sc_config_type t)
 	case SC_CT_ORIGINS: return "origin list";
 	case SC_CT_IPLIST: return "address list";
 	case SC_CT_URL: return "URL";
+	case SC_CT_ICE_URLS: return "STUN/TURN URL list";
 	}
 	return "?";
 }

@@ -1,0 +1,73 @@
+/* sc_b64.c - strict standard base64. */
+#include "sc_b64.h"
+
+static const char ABC[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void sc_b64_encode(const unsigned char *in, size_t n, char *out)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)in[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= in[i + 2];
+		out[o++] = ABC[(v >> 18) & 63];
+		out[o++] = ABC[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? ABC[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? ABC[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+static int val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+int sc_b64_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *outlen)
+{
+	size_t i, o = 0, rem;
+	unsigned acc = 0;
+	int bits = 0;
+
+	*outlen = 0;
+	/* padding: complete (length a multiple of 4, one or two '=') or none */
+	if (n % 4 == 0 && n > 0 && s[n - 1] == '=') {
+		n--;
+		if (s[n - 1] == '=')
+			n--;
+	}
+	rem = n % 4;
+	if (rem == 1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		int v = val((unsigned char)s[i]);
+		if (v < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == cap)
+				return -1;
+			out[o++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (acc != 0)   /* the last character's unused bits must be zero */
+		return -1;
+	*outlen = o;
+	return 0;
+}
