@@ -61,7 +61,7 @@ FUZZ_SECONDS ?= 60
 
 GENERATED := docs/routes.md docs/config.md
 
-.PHONY: all run test unit unit-asan integration integration-asan integration-all fuzz fuzz-replay bench install clean \
+.PHONY: all run test unit unit-asan integration integration-asan integration-all asan-all fuzz fuzz-replay bench install clean \
         deps gen check-gen relay-conformance
 
 all: $(LIB_A) $(PROGS) $(FIXTURES) $(TOOLS) $(BENCHBIN) $(RELAY) gen
@@ -233,6 +233,9 @@ integration: all
 
 # The same cases through lighttpd with every program built with ASan+UBSan, and with named
 # prepared statements (DB_PREPARED_STATEMENTS=true): the plain runs cover unnamed statements.
+# every program, sc-admin, the echo fixture and the relay built with ASan+UBSan
+asan-all: $(ASAN_PROGS)
+
 integration-asan: all $(ASAN_PROGS)
 	@tests/integration/graceful.sh $(B)/asan
 	@SC_BUILD=$(B)/asan SC_SERVERS=lighttpd SC_STACK_EXTRA_CONFIG="DB_PREPARED_STATEMENTS=true" \
