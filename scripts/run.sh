@@ -15,6 +15,10 @@
 #   SC_MAX_PROCS   FastCGI processes per program (default 2)
 #   SC_BUILD       build folder (default ./build)
 #   SC_RELAY=0     do not start the relay (its routes then answer 503)
+#   SC_TURN_PORT   coturn's port written into the dev config the first time turnserver is found
+#                  (default 64478); SC_TURN=0 does not start coturn. coturn (Debian's turnserver)
+#                  is started when the effective TURN_URLS point at turn:127.0.0.1:<port>, with the
+#                  dev config's TURN_SECRET; GET /v1/calls/ice-servers then hands out credentials.
 #   any config key (see `sc-admin config-keys`), or KEY_FILE: overrides var/sc-dev.conf in the
 #                  effective config var/run/sc.conf. PostgreSQL and Redis are started locally
 #                  only when DB_HOST / REDIS_HOST is 127.0.0.1 or localhost. The relay listens on
@@ -22,7 +26,7 @@
 #
 # Layout of var/: sc-dev.conf (generated once, 0600: secrets), run/sc.conf (effective config,
 # rewritten at each start), app/ (copies of the binaries), pg/ (cluster), redis/, relay/
-# (relay.pid, relay.log: its JSON log lines), lighttpd/ (config, sockets, logs:
+# (relay.pid, relay.log: its JSON log lines), turn/ (coturn's config, pid and log), lighttpd/ (config, sockets, logs:
 # lighttpd/logs/error.log, programs' JSON log lines on lighttpd/logs/programs.log).
 set -euo pipefail
 
@@ -86,6 +90,13 @@ for kv in RATE_LIMIT_IP_PER_MINUTE=6000 RATE_LIMIT_IP_BURST=300 RATE_LIMIT_USER_
           RATE_LIMIT_USER_BURST=300 DB_PREPARED_STATEMENTS=true; do
     grep -q "^${kv%%=*}=" "$DEV" || echo "$kv" >>"$DEV"
 done
+# A loopback coturn for calls, once turnserver is installed (install-deps installs coturn).
+if command -v turnserver >/dev/null && ! grep -q '^TURN_SECRET' "$DEV"; then
+    tp=${SC_TURN_PORT:-64478}
+    { echo "TURN_SECRET=$(openssl rand -hex 32)"
+      echo "TURN_URLS=turn:127.0.0.1:$tp?transport=udp,turn:127.0.0.1:$tp?transport=tcp"
+      echo "STUN_URLS=stun:127.0.0.1:$tp"; } >>"$DEV"
+fi
 
 # ---- effective config: dev config, with every config key set in the environment overriding it
 KEYS=$("$ADMIN" config-keys) || die "sc-admin config-keys failed"
@@ -118,6 +129,12 @@ cfg() { sed -n "s/^$1=//p" "$EFF" | tail -n1; }
 DB_HOST_=$(cfg DB_HOST) DB_PORT_=$(cfg DB_PORT) DB_USER_=$(cfg DB_USER) DB_PASSWORD_=$(cfg DB_PASSWORD) DB_NAME_=$(cfg DB_NAME)
 REDIS_HOST_=$(cfg REDIS_HOST) REDIS_PORT_=$(cfg REDIS_PORT) REDIS_PASSWORD_=$(cfg REDIS_PASSWORD)
 RELAY_PORT_=$(sc_conf_get "$EFF" RELAY_PORT 8090) RELAY_ADMIN_PORT_=$(sc_conf_get "$EFF" RELAY_ADMIN_PORT 8091)
+# coturn here when TURN_URLS start with turn:127.0.0.1:<port> and a literal TURN_SECRET is set
+TURN_PORT_=""
+if [[ ${SC_TURN:-1} != 0 ]] && command -v turnserver >/dev/null &&
+    [[ $(cfg TURN_URLS) =~ ^turn:127\.0\.0\.1:([0-9]+) ]] && [[ -n $(cfg TURN_SECRET) ]]; then
+    TURN_PORT_=${BASH_REMATCH[1]}
+fi
 is_local() { [[ $1 == 127.0.0.1 || $1 == localhost ]]; }
 LOCAL_PG=0 LOCAL_REDIS=0
 is_local "$DB_HOST_" && LOCAL_PG=1
@@ -138,6 +155,7 @@ if [[ $RELAY != 0 ]]; then
     sc_port_busy "$RELAY_PORT_" && busy+=("$RELAY_PORT_ (sc-ws-relay, RELAY_PORT)")
     [[ $RELAY_ADMIN_PORT_ != 0 ]] && sc_port_busy "$RELAY_ADMIN_PORT_" && busy+=("$RELAY_ADMIN_PORT_ (sc-ws-relay admin, RELAY_ADMIN_PORT)")
 fi
+[[ -n $TURN_PORT_ ]] && sc_port_busy "$TURN_PORT_" && busy+=("$TURN_PORT_ (coturn, TURN_URLS in $DEV)")
 if [[ ${#busy[@]} -gt 0 ]]; then
     for b in "${busy[@]}"; do echo "run: port $b is already in use" >&2; done
     die "stop what uses it, or choose another port (SC_HTTP_PORT=..., DB_PORT=..., REDIS_PORT=..., RELAY_PORT=..., RELAY_ADMIN_PORT=...)"
@@ -160,6 +178,7 @@ cleanup() {
     if [[ ${#STARTED[@]} -gt 0 ]]; then echo; echo "run: stopping ${STARTED[*]}"; fi
     sc_lighttpd_down "$VAR/lighttpd"
     sc_relay_down "$VAR/relay"
+    sc_turn_down "$VAR/turn"
     sc_redis_down "$VAR/redis"
     sc_pg_down "$VAR/pg"
     exit "$rc"
@@ -186,6 +205,11 @@ if [[ $RELAY != 0 ]]; then
     STARTED+=(sc-ws-relay)
     RPID=$(cat "$VAR/relay/relay.pid")
 fi
+if [[ -n $TURN_PORT_ ]]; then
+    echo "run: coturn (STUN/TURN) on 127.0.0.1:$TURN_PORT_"
+    sc_turn_up "$VAR/turn" "$TURN_PORT_" "$(cfg TURN_SECRET)" || die "coturn did not start (SC_TURN=0 serves without it)"
+    STARTED+=(coturn)
+fi
 sc_lighttpd_up "$VAR/lighttpd" "$HTTP_PORT" "$VAR/app/cgi-bin" "$EFF" "$MAX_PROCS" "$ROOT/cgi-bin/routes" ||
     die "lighttpd did not start"
 STARTED+=(lighttpd)
@@ -207,6 +231,11 @@ if [[ $RELAY != 0 ]]; then
 EOF
 else
     echo "  (SC_RELAY=0: no relay; the /v1/ws routes answer 503)"
+fi
+if [[ -n $TURN_PORT_ ]]; then
+    echo "  calls:   STUN/TURN on 127.0.0.1:$TURN_PORT_ (coturn; GET /v1/calls/ice-servers), log: $VAR/turn/turn.log"
+else
+    echo "  (no local coturn: GET /v1/calls/ice-servers answers 503 unless TURN_SECRET and TURN_URLS are set)"
 fi
 echo "Press Ctrl-C to stop."
 

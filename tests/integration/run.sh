@@ -11,6 +11,8 @@
 #              relay-start (waits until done)
 #   SC_TMP     the run's temporary folder
 #   SC_RELAY_PORT, SC_RELAY_ADMIN_PORT  the relay's ports (direct access: /health, /metrics)
+#   SC_TURN_PORT  coturn's port (STUN and TURN, UDP and TCP, on 127.0.0.1); the config has
+#              TURN_SECRET, TURN_URLS and STUN_URLS pointing at it
 # Routes: cgi-bin/routes plus tests/integration/routes.test (before the catch-all); the relay
 # routes (/v1/ws ...) go to sc-ws-relay (SC_BUILD/ws-relay/sc-ws-relay, copied into the run's
 # folder), started after Redis for the whole run, log in SC_TMP/relay/relay.log.
@@ -51,6 +53,7 @@ chmod 0755 "$T"
 # shellcheck disable=SC2317  # invoked by the trap
 teardown() {
     sc_relay_down "$T/relay"
+    sc_turn_down "$T/turn"
     sc_lighttpd_down "$T/lighttpd"
     sc_apache_down "$T/apache"
     sc_stack_down "$T"
@@ -65,6 +68,15 @@ PG_PORT=$SC_STACK_PG_PORT REDIS_PORT=$SC_STACK_REDIS_PORT HTTP_PORT=$SC_STACK_HT
 export SC_RELAY_PORT=$SC_STACK_RELAY_PORT SC_RELAY_ADMIN_PORT=$SC_STACK_RELAY_ADMIN_PORT
 DB_PASSWORD=$SC_STACK_DB_PASSWORD REDIS_PASSWORD=$SC_STACK_REDIS_PASSWORD
 export SC_CONFIG=$SC_STACK_CONFIG
+# coturn for the calls suites: TURN REST API secret, STUN and TURN on one loopback port
+export SC_TURN_PORT
+SC_TURN_PORT=$(sc_free_port "$PG_PORT" "$REDIS_PORT" "$HTTP_PORT" "$SC_RELAY_PORT" "$SC_RELAY_ADMIN_PORT") ||
+    die "no free port for coturn"
+cat >>"$SC_CONFIG" <<EOF
+TURN_SECRET=$(openssl rand -hex 24)
+TURN_URLS=turn:127.0.0.1:$SC_TURN_PORT?transport=udp,turn:127.0.0.1:$SC_TURN_PORT?transport=tcp
+STUN_URLS=stun:127.0.0.1:$SC_TURN_PORT
+EOF
 
 # binaries copied where the web server user can reach them
 install -d -m 0755 "$T/app" "$T/app/cgi-bin" "$T/app/tests" "$T/app/ws-relay"
@@ -101,7 +113,7 @@ esac
 EOF
 chmod 0700 "$SC_CTL"
 
-echo "integration: PostgreSQL :$PG_PORT, Redis :$REDIS_PORT, HTTP :$HTTP_PORT, relay :$SC_RELAY_PORT (admin :$SC_RELAY_ADMIN_PORT), folder $T"
+echo "integration: PostgreSQL :$PG_PORT, Redis :$REDIS_PORT, HTTP :$HTTP_PORT, relay :$SC_RELAY_PORT (admin :$SC_RELAY_ADMIN_PORT), coturn :$SC_TURN_PORT, folder $T"
 "$SC_CTL" pg-start || die "PostgreSQL did not start"
 "$SC_CTL" redis-start || die "Redis did not start"
 if [[ $RELAY != 0 ]]; then
@@ -109,6 +121,8 @@ if [[ $RELAY != 0 ]]; then
 else
     echo "integration: SC_RELAY=0: no relay; the WebSocket routes answer 503"
 fi
+sc_turn_up "$T/turn" "$SC_TURN_PORT" "$(sc_conf_get "$SC_CONFIG" TURN_SECRET "")" ||
+    die "coturn did not start (Debian package coturn; scripts/install-deps.sh installs it)"
 SC_CONFIG=$SC_CONFIG "$ADMIN" migrate --dir "$ROOT/sql" >"$T/migrate.log" 2>&1 || {
     cat "$T/migrate.log" >&2; die "sc-admin migrate failed"; }
 
