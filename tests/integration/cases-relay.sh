@@ -8,8 +8,9 @@
 #
 # The WebSocket side is tests/ws/client.py (Debian's python3-websockets), one background process
 # per socket: its output is one JSON line per happening (ws_* below), its input a FIFO.
-# Call membership is written into Redis by hand (call:{id}:participants): the calls API is
-# another issue's.
+# test_signaling writes call membership into Redis by hand (call:{id}:participants) to test the
+# relay alone; test_callapi makes the call with the calls API (POST /v1/calls/initiate) and checks
+# that the set it keeps lets exactly the call's users signal, and goes away with the call.
 #
 # Environment: SC_BASE SC_SERVER SC_BUILD SC_CONFIG SC_CTL SC_TMP (see cases.sh), SC_RELAY_PORT;
 # SC_VERBOSE=1. Last line: "<server>-relay: N passed, M failed"; exit 0 only when M is 0.
@@ -324,6 +325,41 @@ test_signaling() {
     for n in SA SB SE SC; do ws_stop "$n"; done
 }
 
+test_callapi() {
+    local call offer
+    t "signaling: a call made with the calls API"
+    # g: a group of a and b; c is not in it
+    areq POST /v1/calls/initiate "${U_AT[a]}" "{\"call_type\":\"video\",\"conversation_id\":\"${C_ID[g]}\"}"
+    expect_status 201
+    call=$(jq -r '.data.call_id // "00000000-0000-4000-8000-000000000000"' <"$R_BODY")
+    ws_start QA "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer a)"
+    ws_start QB "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer b)"
+    ws_start QC "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer c)"
+    ws_ready QA QB QC
+    expect_open QA "the caller"
+    expect_open QB "a ringing callee"
+    expect_refused QC 403 FORBIDDEN "a user outside the conversation"
+    if call_sync "$call" QA QB; then ok "$T: both subscribed"
+    else ws_fail "$T: both subscribed" "a frame on call:{id} reached QA and QB" "QB: $(ws_got QB)"; fi
+    ws_send QA "{\"type\":\"offer\",\"target_id\":\"${U_ID[b]}\",\"sdp\":\"v=0 api $A_RUN\"}"
+    offer="select(.data.type == \"offer\" and .data.sender_id == \"${U_ID[a]}\" and .data.sdp == \"v=0 api $A_RUN\")"
+    ws_wait QB "$offer"
+    expect_sel QB "$offer" 1 "the caller's offer reaches the callee"
+
+    t "signaling: the call's end closes the door"
+    areq POST "/v1/calls/$call/end" "${U_AT[a]}"
+    expect_status 200
+    ws_open QD "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer b)"
+    expect_refused QD 404 NOT_FOUND "a new socket after the end"
+    # a socket opened before the end: its next frame is refused by the relay's check and the
+    # socket closed with 1008 (the call's set is gone)
+    ws_send QB '{"type":"ice_candidate","candidate":{"candidate":"late"}}'
+    ws_wait QB 'select(.ev == "close")'
+    expect_sel QB 'select(.ev == "close" and .code == 1008)' 1 "a socket still open after the end"
+    expect_sel QA 'select(.data.type == "ice_candidate")' 0 "the refused frame"
+    for n in QA QB QC QD; do ws_stop "$n"; done
+}
+
 test_logout() {
     t "logout while connected"
     login_sess c
@@ -338,7 +374,7 @@ test_logout() {
 }
 
 # RELAY_TESTS: a subset while developing (e.g. RELAY_TESTS="setup chat")
-for f in ${RELAY_TESTS:-setup feeds chat signaling logout}; do
+for f in ${RELAY_TESTS:-setup feeds chat signaling callapi logout}; do
     "test_$f"
 done
 for n in "${!WS_PID[@]}"; do ws_stop "$n"; done
