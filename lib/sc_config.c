@@ -358,6 +358,8 @@ static int validate(int k)
 			return seterr("%s: must be empty or at least 32 bytes", d->name);
 		if (k == SC_CFG_TURN_SECRET && s->len != 0 && s->len < 16)
 			return seterr("%s: must be empty or at least 16 bytes", d->name);
+		if (k == SC_CFG_STORAGE_URL_KEY && s->len != 0 && s->len < 32)
+			return seterr("%s: must be empty or at least 32 bytes", d->name);
 		/* fallthrough */
 	case SC_CT_STR:
 		if ((long long)s->len < d->min || (long long)s->len > d->max)
@@ -397,6 +399,34 @@ static int validate(int k)
 	return 0;
 }
 
+static int is_http_url(const char *v)
+{
+	return (strncmp(v, "https://", 8) == 0 && v[8] != '\0') ||
+	    (strncmp(v, "http://", 7) == 0 && v[7] != '\0');
+}
+
+/* Rules that involve more than one key. */
+static int validate_together(void)
+{
+	const char *v;
+
+	if (strcmp(sc_config_str(SC_CFG_STORAGE_BACKEND), "s3") == 0) {
+		if (!is_http_url(sc_config_str(SC_CFG_S3_ENDPOINT)))
+			return seterr("S3_ENDPOINT: STORAGE_BACKEND=s3 needs an http(s) URL");
+		if (sc_config_str(SC_CFG_S3_BUCKET)[0] == '\0')
+			return seterr("S3_BUCKET: STORAGE_BACKEND=s3 needs a bucket");
+		if (sc_config_str(SC_CFG_S3_ACCESS_KEY)[0] == '\0' ||
+		    sc_config_secret(SC_CFG_S3_SECRET_KEY).len == 0)
+			return seterr("S3_ACCESS_KEY: STORAGE_BACKEND=s3 needs S3_ACCESS_KEY and S3_SECRET_KEY");
+	}
+	v = sc_config_str(SC_CFG_S3_PUBLIC_ENDPOINT);
+	if (v[0] != '\0' && !is_http_url(v))
+		return seterr("S3_PUBLIC_ENDPOINT: '%s' is not an http(s) URL", v);
+	if (sc_config_str(SC_CFG_STORAGE_DIR)[0] != '/')
+		return seterr("STORAGE_DIR: must be an absolute path");
+	return 0;
+}
+
 int sc_config_load(const char **err)
 {
 	unsigned char seen_env[SC_CFG__COUNT] = { 0 }, seen_file[SC_CFG__COUNT] = { 0 };
@@ -413,6 +443,8 @@ int sc_config_load(const char **err)
 	for (i = 0; i < SC_CFG__COUNT; i++)
 		if (validate((int)i) < 0)
 			goto fail;
+	if (validate_together() < 0)
+		goto fail;
 	return 0;
 fail:
 	sc_config_reset();

@@ -140,7 +140,36 @@ typedef enum {
 	X(STUN_URLS, SC_CT_ICE_URLS, "", 0, 0, NULL, 0, \
 	  "STUN server URLs handed to clients (no credentials), e.g. stun:turn.example.org:3478.") \
 	X(TURN_TTL_SECONDS, SC_CT_INT, "86400", 60, 604800, NULL, 0, \
-	  "Lifetime of an issued TURN credential (the expiry in its user name).")
+	  "Lifetime of an issued TURN credential (the expiry in its user name).") \
+	X(STORAGE_BACKEND, SC_CT_ENUM, "local", 0, 0, "local,s3", 0, \
+	  "Where file bytes live: local (STORAGE_DIR, served by the web server with X-Sendfile) or s3 (any S3-compatible store, presigned URLs).") \
+	X(STORAGE_DIR, SC_CT_STR, "/var/lib/secureconnect/files", 1, 1024, NULL, 0, \
+	  "Folder of the local backend: written by the programs, read by the web server (X-Sendfile); on the same file system as its tmp/ subfolder.") \
+	X(STORAGE_URL_KEY, SC_CT_SECRET, "", 0, 4096, NULL, 0, \
+	  "HMAC-SHA256 key of the local backend's signed upload and download URLs, empty or at least 32 bytes; empty: derived from JWT_SECRET. Use STORAGE_URL_KEY_FILE to keep it in a file.") \
+	X(STORAGE_MAX_FILE_BYTES, SC_CT_INT, "52428800", 1, 5368709120, NULL, 0, \
+	  "Largest file one upload may declare (default 50 MiB).") \
+	X(STORAGE_QUOTA_BYTES, SC_CT_INT, "10737418240", 0, 1125899906842624, NULL, 0, \
+	  "Bytes each user may store, pending uploads included (default 10 GiB).") \
+	X(STORAGE_ALLOWED_TYPES, SC_CT_STR, \
+	  "text/plain,application/json,application/pdf,image/jpeg,image/png,image/gif,image/webp,video/mp4,video/webm,audio/mpeg,audio/mp3,application/zip,application/x-rar-compressed,application/x-tar,application/x-gzip,application/x-7z-compressed,application/x-zip-compressed,application/octet-stream", \
+	  1, 4096, NULL, 0, \
+	  "Content types an upload may declare (comma list). The default is the original's list without the types a browser would run (HTML, CSS, JavaScript, XML).") \
+	X(STORAGE_UPLOAD_URL_SECONDS, SC_CT_INT, "900", 60, 86400, NULL, 0, \
+	  "Lifetime of an upload URL; an upload not completed within it is removed by sc-admin gc.") \
+	X(STORAGE_DOWNLOAD_URL_SECONDS, SC_CT_INT, "3600", 60, 604800, NULL, 0, \
+	  "Lifetime of a download URL.") \
+	X(S3_ENDPOINT, SC_CT_STR, "", 0, 1024, NULL, 0, \
+	  "Base URL of the S3-compatible store the server talks to (https://s3.eu-central-1.amazonaws.com, http://127.0.0.1:9000).") \
+	X(S3_PUBLIC_ENDPOINT, SC_CT_STR, "", 0, 1024, NULL, 0, \
+	  "Base URL clients reach the store at, when it differs from S3_ENDPOINT (empty: the same).") \
+	X(S3_REGION, SC_CT_STR, "us-east-1", 1, 64, NULL, 0, "Region of the S3 signing scope.") \
+	X(S3_BUCKET, SC_CT_STR, "", 0, 63, NULL, 0, "Bucket of the s3 backend.") \
+	X(S3_PATH_STYLE, SC_CT_BOOL, "true", 0, 0, NULL, 0, \
+	  "Path-style URLs (endpoint/bucket/key; MinIO, Ceph, most self-hosted stores) instead of virtual-host style (bucket.endpoint/key).") \
+	X(S3_ACCESS_KEY, SC_CT_STR, "", 0, 256, NULL, 0, "Access key id of the s3 backend.") \
+	X(S3_SECRET_KEY, SC_CT_SECRET, "", 0, 1024, NULL, 0, \
+	  "Secret access key of the s3 backend (or S3_SECRET_KEY_FILE).")
 
 typedef enum {
 #define SC_CONFIG_ENUM(name, ...) SC_CFG_##name,
