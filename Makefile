@@ -62,7 +62,7 @@ FUZZ_SECONDS ?= 60
 GENERATED := docs/routes.md docs/config.md
 
 .PHONY: all run test unit unit-asan integration integration-asan integration-all asan-all fuzz fuzz-replay bench install clean \
-        deps gen check-gen relay-conformance
+        deps gen check-gen relay-conformance s3-check
 
 all: $(LIB_A) $(PROGS) $(FIXTURES) $(TOOLS) $(BENCHBIN) $(RELAY) gen
 
@@ -225,6 +225,12 @@ relay-conformance: $(RELAY) $(B)/asan/ws-relay/sc-ws-relay
 	@tests/ws/run.sh
 	@SC_BUILD=$(B)/asan tests/ws/run.sh
 
+# ---- the s3 storage backend against s3rver (npm; tests/s3/s3rver.mjs checks every signature) ----
+# tests/s3/run.sh: s3rver on a free port, then test_s3 plain and under ASan+UBSan with
+# SC_TEST_S3_ENDPOINT set (make unit runs test_s3 without it and skips the round trip).
+s3-check: $(B)/tests/unit/test_s3 $(B)/asan/tests/unit/test_s3
+	@tests/s3/run.sh
+
 # ---- integration, run, bench ----
 integration: all
 	@tests/integration/graceful.sh $(B)
@@ -263,6 +269,7 @@ test: deps
 	@tests/parallel.sh "unit=SC_PORT_LO=61000 SC_PORT_HI=62399 $(MAKE) --no-print-directory unit" \
 	  "unit-asan=SC_PORT_LO=62400 SC_PORT_HI=63799 $(MAKE) --no-print-directory unit-asan" \
 	  "ws=SC_PORT_LO=63800 SC_PORT_HI=65535 $(MAKE) --no-print-directory relay-conformance"
+	@SC_PORT_LO=61000 SC_PORT_HI=62399 $(MAKE) --no-print-directory s3-check
 	@$(MAKE) --no-print-directory fuzz-replay
 	@$(MAKE) --no-print-directory integration-all
 	@echo "make test: all layers passed"

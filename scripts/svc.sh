@@ -514,3 +514,67 @@ EOF
 }
 
 sc_turn_down() { sc_stop_pidfile "$1/turn.pid" coturn 10; }
+
+# ---------------------------------------------------------------- s3rver (the S3 test double)
+# sc_s3rver_up DIR PORT BUCKET           s3rver (npm, pinned in tests/s3/package.json) on
+#                                        127.0.0.1:PORT with BUCKET created, objects in DIR/data,
+#                                        pid in DIR/s3rver.pid, log in DIR/s3rver.log. It runs
+#                                        tests/s3/s3rver.mjs, which checks every SigV4 signature
+#                                        with the AWS SDK's signer (s3rver alone does not) and
+#                                        refuses unsigned requests. Access key and secret: S3RVER /
+#                                        S3RVER, any region. Installs tests/s3's npm packages first
+#                                        when they are missing or not the pinned versions. As root
+#                                        it runs as nobody.
+# sc_s3rver_down DIR
+
+# true when every dependency of the npm package in DIR is installed at its pinned version
+_sc_npm_current() {
+    node -e '
+        const d = process.argv[1], deps = require(d + "/package.json").dependencies || {};
+        for (const [n, v] of Object.entries(deps)) {
+            let have = "";
+            try { have = require(d + "/node_modules/" + n + "/package.json").version; } catch {}
+            if (have !== v) process.exit(1);
+        }' "$1" 2>/dev/null
+}
+
+sc_s3rver_up() {
+    local dir=$1 port=$2 bucket=$3 pkg=$SC_ROOT/tests/s3 pid n
+    local -a as=()
+    [[ -n $dir && $port =~ ^[0-9]+$ && $bucket =~ ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$ ]] ||
+        { sc_log "usage: sc_s3rver_up DIR PORT BUCKET (a bucket of 3..63 of a-z 0-9 . -)"; return 2; }
+    command -v node >/dev/null && command -v npm >/dev/null ||
+        { sc_log "sc_s3rver_up: node and npm are missing (scripts/install-deps.sh)"; return 1; }
+    if ! _sc_npm_current "$pkg"; then
+        # the lead switches this to the shared sc_npm_ci at merge
+        sc_log "sc_s3rver_up: npm ci in $pkg"
+        (cd "$pkg" && npm ci --no-audit --no-fund --loglevel=error) >/dev/null ||
+            { sc_log "sc_s3rver_up: npm ci failed in $pkg"; return 1; }
+    fi
+    dir=$(realpath -m "$dir")
+    mkdir -p "$dir/data" && chmod 0755 "$dir" || return 1
+    if [[ -s $dir/s3rver.pid ]] && kill -0 "$(cat "$dir/s3rver.pid")" 2>/dev/null; then
+        sc_log "sc_s3rver_up: s3rver already runs from $dir (pid $(cat "$dir/s3rver.pid"))"; return 1
+    fi
+    if sc_port_listening "$port"; then sc_log "sc_s3rver_up: port $port (s3rver) is already in use"; return 1; fi
+    : >"$dir/s3rver.log"
+    if sc_is_root; then
+        chown -R nobody: "$dir/data" && as=(setpriv --reuid nobody --regid nogroup --init-groups --)
+    fi
+    "${as[@]}" node "$pkg/s3rver.mjs" "$dir/data" "$port" "$bucket" </dev/null >>"$dir/s3rver.log" 2>&1 &
+    pid=$!
+    echo "$pid" >"$dir/s3rver.pid"
+    for ((n = 0; n < 150; n++)); do
+        if grep -q "^s3rver: listening on 127.0.0.1:$port\$" "$dir/s3rver.log" && sc_port_listening "$port"; then
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    sc_log "sc_s3rver_up: s3rver did not listen on 127.0.0.1:$port; log:"
+    tail -n 20 "$dir/s3rver.log" >&2
+    sc_s3rver_down "$dir"
+    return 1
+}
+
+sc_s3rver_down() { sc_stop_pidfile "$1/s3rver.pid" s3rver 10; }
