@@ -11,7 +11,8 @@
  *    oversized headers, a refused connection, what the log says.
  * 4. With SC_TEST_S3_ENDPOINT (tests/s3/run.sh starts s3rver): a presigned PUT
  *    uploads, HEAD reports the size, a presigned GET returns the same bytes as an
- *    attachment, DELETE removes the object. Skipped without it (make unit). */
+ *    attachment, DELETE removes the object. Skipped without it (make unit).
+ * T_S3_LOG=1 shows the library's log lines (quiet otherwise). */
 #include "t_common.h"
 
 #include "sc_s3.h"
