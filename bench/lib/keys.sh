@@ -169,7 +169,7 @@ bench_keys() {
     KEYS_BASE=$1 KEYS_DIR=$2
     local results=$3 rounds=${SC_BENCH_KEYS_ROUNDS:-3} dur=${SC_BENCH_KEYS_DURATION:-8s}
     local count=${SC_BENCH_KEYS_COUNT:-1000} r i line start left runs with_rates=() check=passed
-    local nk span total_k total_s extra dup missing foreign got claimed none_rate=n/a none_p99=n/a none_key=0
+    local nk span total_k total_s dup missing foreign got claimed none_rate=n/a none_p99=n/a none_key=0
     local none_bad=0 bad=0 load_before
     KEYS_REQ=${SC_BENCH_KEYS_REQUESTERS:-20}
     echo
@@ -185,9 +185,9 @@ bench_keys() {
     _keys_log "owner and $KEYS_REQ requesters through POST /v1/auth/register"
     read -r KEYS_OWNER KEYS_OWNER_TOKEN < <(_keys_user "keys_owner_$RANDOM") || true
     [[ -n ${KEYS_OWNER_TOKEN:-} ]] || { _keys_log "registering the owner failed; no figures"; return 0; }
-    local toks=() u t
+    local toks=() t
     for ((i = 0; i < KEYS_REQ; i++)); do
-        read -r u t < <(_keys_user "keys_req_${RANDOM}_$i") || true
+        read -r _ t < <(_keys_user "keys_req_${RANDOM}_$i") || true
         [[ -n ${t:-} ]] || { _keys_log "registering requester $i failed; no figures"; return 0; }
         toks+=("$t")
     done
