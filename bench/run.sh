@@ -16,7 +16,10 @@
 #   5. messages (bench/lib/chat.sh): 1,000,000 messages COPYed into one conversation, the newest
 #      page and a page 500,000 deep (GET /v1/messages), sends (POST /v1/messages) against
 #      pgbench's single-row INSERT rate at the same concurrency;
-#   6. the WebSocket relay (bench/lib/ws.sh): idle memory per connection and fan-out against Node
+#   6. prekey bundle fetches (bench/lib/keys.sh): one user with 1,000 one-time keys, 20
+#      requesters; fetches per second with and without keys left, every key handed out once.
+#      `BENCH_ONLY=keys bench/run.sh` runs this part alone (its own stack);
+#   7. the WebSocket relay (bench/lib/ws.sh): idle memory per connection and fan-out against Node
 #      and nchan. `BENCH_ONLY=ws bench/run.sh` runs this part alone (on Redis only).
 # The stack's rate limits are raised to their maximum and the bench user logs in with the right
 # password, so neither the limits nor the lockout are measured.
@@ -68,7 +71,14 @@ if [[ ${BENCH_ONLY:-} == ws ]]; then
     echo "bench: figures written to $RESULTS"
     exit 0
 fi
-[[ -z ${BENCH_ONLY:-} ]] || die "BENCH_ONLY: only \"ws\" is known"
+
+# ---------------------------------------------------------------- prekey bundles only
+# BENCH_ONLY=keys: only the prekey bundle bench (bench/lib/keys.sh, also part of a full run) on a
+# stack of its own; figures in build/bench/keys-results.txt.
+# shellcheck source=bench/lib/keys.sh
+. "$ROOT/bench/lib/keys.sh"
+if [[ ${BENCH_ONLY:-} == keys ]]; then bench_keys_only "$BUILD"; exit $?; fi
+[[ -z ${BENCH_ONLY:-} ]] || die "BENCH_ONLY: only \"ws\" or \"keys\" is known"
 HEALTH=$BUILD/cgi-bin/ops-health.fcgi
 HELLO=$BUILD/bench/hello.fcgi
 ADMIN=$BUILD/tools/sc-admin
@@ -139,6 +149,8 @@ install -m 0755 "$LOGIN" "$REGISTER" "$T/app/cgi-bin/"
     ((HAVE_ME)) && echo "GET         /v1/users/me   users/me       auth    Own profile"
     # /v1/conversations and /v1/messages as cgi-bin/routes has them (bench/lib/chat.sh)
     bench_chat_routes "$BUILD" "$T/app/cgi-bin" || die "installing the chat programs failed"
+    # /v1/keys/* (bench/lib/keys.sh; raises KEYS_FETCH_* in the config)
+    bench_keys_routes "$BUILD" "$T/app/cgi-bin" "$CONF" || die "installing the keys programs failed"
     echo "*           /*             ops/notfound   public  Catch-all"
 } >"$T/routes"
 
@@ -226,6 +238,8 @@ awk -v l="$load_before" 'BEGIN { exit !(l > 1.0) }' &&
 . "$ROOT/bench/lib/more.sh"
 # messages: a 1,000,000-message conversation, newest and deep page, sends against INSERTs
 bench_chat
+# prekey bundles: 1,000 one-time keys, 20 requesters, each key handed out once (bench/lib/keys.sh)
+bench_keys "$BASE" "$T/keys" "$RESULTS"
 
 # ---------------------------------------------------------------- WebSocket relay (issue 5)
 # bench/lib/ws.sh: sc-ws-relay against Node (ws + ioredis) and nchan, idle memory per connection

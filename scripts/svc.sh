@@ -135,6 +135,51 @@ sc_secure_config() {
     fi
 }
 
+# sc_npm_ci DIR: make DIR/node_modules hold exactly the packages DIR/package-lock.json pins
+# (`npm ci`, only when something differs: a missing or other version of a locked package, or a
+# package.json whose dependencies the lock does not match). Test folders with a committed lock
+# (tests/ws, tests/e2ee) call it before running their node scripts. Parallel callers (make
+# test's two integration passes) are serialized with flock on a lock file in TMPDIR named after
+# DIR, so only one installs. Needs node and npm (scripts/install-deps.sh); 1 on any failure.
+sc_npm_ci() {
+    local dir lock
+    dir=$(cd "$1" 2>/dev/null && pwd) || { sc_log "sc_npm_ci: no folder $1"; return 1; }
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        sc_log "sc_npm_ci: node and npm are missing (scripts/install-deps.sh)"
+        return 1
+    fi
+    [[ -f $dir/package-lock.json ]] || { sc_log "sc_npm_ci: $dir/package-lock.json is missing"; return 1; }
+    lock=${TMPDIR:-/tmp}/sc-npm-ci.$(printf '%s' "$dir" | cksum | cut -d' ' -f1).lock
+    (
+        flock -w 600 9 || { sc_log "sc_npm_ci: waited 600 s for another install in $dir"; exit 1; }
+        _sc_npm_current "$dir" && exit 0
+        sc_log "sc_npm_ci: npm ci in $dir"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >/dev/null ||
+            { sc_log "sc_npm_ci: npm ci failed in $dir"; exit 1; }
+        _sc_npm_current "$dir" || { sc_log "sc_npm_ci: $dir/node_modules still differs from the lock"; exit 1; }
+    ) 9>>"$lock"
+}
+
+# _sc_npm_current DIR: true when DIR/node_modules has every locked package at its locked version
+# (optional ones may be missing) and the lock's dependencies are package.json's
+_sc_npm_current() {
+    node -e '
+        const fs = require("fs"), path = require("path"), dir = process.argv[1];
+        const read = (f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
+        const pkg = read("package.json"), lock = read("package-lock.json");
+        const same = (a, b) => JSON.stringify(a || {}) === JSON.stringify(b || {});
+        const root = lock.packages && lock.packages[""];
+        if (!root || !same(root.dependencies, pkg.dependencies) || !same(root.devDependencies, pkg.devDependencies))
+            process.exit(1);
+        for (const [p, v] of Object.entries(lock.packages)) {
+            if (p === "" || v.link) continue;
+            let have;
+            try { have = read(path.join(p, "package.json")).version; } catch { have = null; }
+            if (have === null && v.optional) continue;
+            if (have !== v.version) process.exit(1);
+        }' "$1" 2>/dev/null
+}
+
 # ---------------------------------------------------------------- throwaway stacks
 sc_stack_init() {
     local dir=$1 name=$2

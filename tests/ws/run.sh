@@ -36,15 +36,8 @@ if [[ $CLIENTS == *python* ]]; then
         die "python3-websockets is missing (scripts/install-deps.sh installs it)"
 fi
 if [[ $CLIENTS == *node* ]]; then
-    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-        die "node and npm are missing (scripts/install-deps.sh)"
-    fi
-    want=$(node -p 'require("./tests/ws/package.json").dependencies.ws')
-    have=$(node -p 'try { require("./tests/ws/node_modules/ws/package.json").version } catch { "" }')
-    if [[ $have != "$want" ]]; then
-        echo "ws-conformance: npm ci (ws $want) in tests/ws"
-        (cd tests/ws && npm ci --no-audit --no-fund --loglevel=error) >/dev/null || die "npm ci failed in tests/ws"
-    fi
+    # the ws package as tests/ws/package-lock.json pins it (npm ci when node_modules differs)
+    sc_npm_ci tests/ws || die "the node client's packages are missing (sc_npm_ci tests/ws failed)"
 fi
 
 T=$(mktemp -d /tmp/sc-ws.XXXXXX) || die "mktemp failed"
