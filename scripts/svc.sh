@@ -588,15 +588,7 @@ sc_s3rver_up() {
     local -a as=()
     [[ -n $dir && $port =~ ^[0-9]+$ && $bucket =~ ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$ ]] ||
         { sc_log "usage: sc_s3rver_up DIR PORT BUCKET (a bucket of 3..63 of a-z 0-9 . -)"; return 2; }
-    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-        sc_log "sc_s3rver_up: node and npm are missing (scripts/install-deps.sh)"; return 1
-    fi
-    if ! _sc_npm_current "$pkg"; then
-        # the lead switches this to the shared sc_npm_ci at merge
-        sc_log "sc_s3rver_up: npm ci in $pkg"
-        (cd "$pkg" && npm ci --no-audit --no-fund --loglevel=error) >/dev/null ||
-            { sc_log "sc_s3rver_up: npm ci failed in $pkg"; return 1; }
-    fi
+    sc_npm_ci "$pkg" || return 1
     dir=$(realpath -m "$dir")
     mkdir -p "$dir/data" && chmod 0755 "$dir" || return 1
     if [[ -s $dir/s3rver.pid ]] && kill -0 "$(cat "$dir/s3rver.pid")" 2>/dev/null; then
