@@ -572,17 +572,6 @@ sc_turn_down() { sc_stop_pidfile "$1/turn.pid" coturn 10; }
 #                                        it runs as nobody.
 # sc_s3rver_down DIR
 
-# true when every dependency of the npm package in DIR is installed at its pinned version
-_sc_npm_current() {
-    node -e '
-        const d = process.argv[1], deps = require(d + "/package.json").dependencies || {};
-        for (const [n, v] of Object.entries(deps)) {
-            let have = "";
-            try { have = require(d + "/node_modules/" + n + "/package.json").version; } catch {}
-            if (have !== v) process.exit(1);
-        }' "$1" 2>/dev/null
-}
-
 sc_s3rver_up() {
     local dir=$1 port=$2 bucket=$3 pkg=$SC_ROOT/tests/s3 pid n
     local -a as=()
