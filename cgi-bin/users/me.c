@@ -5,8 +5,9 @@
  * (booleans); other fields are ignored; 400 naming a wrong field, 400 when none
  * is given; 200 the updated user.
  * DELETE: {password}; 401 when wrong; then one statement scrubs the personal
- * fields, marks the account deleted (login refuses it) and revokes every
- * session, which Redis then refuses at once; 200 {deleted:true}. */
+ * fields, marks the account deleted (login refuses it), deletes its E2EE
+ * prekeys and revokes every session, which Redis then refuses at once;
+ * 200 {deleted:true}. */
 #include "sc_account.h"
 #include "sc_app.h"
 #include "sc_db.h"
@@ -31,7 +32,8 @@ static const char SQL_PATCH[] =
     "  read_receipts = COALESCE($7::bool, u.read_receipts), updated_at = now() "
     "WHERE u.user_id = $1 AND u.deleted_at IS NULL RETURNING " SC_USER_SELF_COLS;
 
-/* Scrubs the account whose hash is still $2 and revokes all its sessions;
+/* Scrubs the account whose hash is still $2, revokes all its sessions and
+ * deletes its prekeys (identity, signed, Kyber, one-time, claim records);
  * one row per revoked session id (one NULL row when none was open), no row
  * when the account was deleted or its password changed meanwhile. */
 static const char SQL_DELETE[] =
@@ -41,7 +43,10 @@ static const char SQL_DELETE[] =
     "           WHERE user_id = $1 AND deleted_at IS NULL AND password_hash = $2 "
     "           RETURNING user_id), "
     "s AS (UPDATE sessions x SET revoked_at = now(), revoked_reason = 'account deleted' "
-    "      FROM u WHERE x.user_id = u.user_id AND x.revoked_at IS NULL RETURNING x.session_id) "
+    "      FROM u WHERE x.user_id = u.user_id AND x.revoked_at IS NULL RETURNING x.session_id), "
+    "k1 AS (DELETE FROM e2ee_keys k USING u WHERE k.user_id = u.user_id), "
+    "k2 AS (DELETE FROM e2ee_one_time_keys k USING u WHERE k.user_id = u.user_id), "
+    "k3 AS (DELETE FROM e2ee_claimed_keys k USING u WHERE k.user_id = u.user_id) "
     "SELECT s.session_id FROM u LEFT JOIN s ON true";
 
 /* 1 when key is given as JSON null */

@@ -450,12 +450,20 @@ test_access() {
     expect_status 200
     bundle b z
     expect_error 404 NOT_FOUND
-    t "a removed account's keys go with it (ON DELETE CASCADE)"
-    sql "DELETE FROM users WHERE user_id = '${U_ID[z]}'" >/dev/null
+    t "DELETE /v1/users/me deletes the account's prekeys"
     check "$T: no key rows left" "0 rows in e2ee_keys, e2ee_one_time_keys, e2ee_claimed_keys" \
         test "$(sql "SELECT (SELECT count(*) FROM e2ee_keys WHERE user_id = '${U_ID[z]}')
             + (SELECT count(*) FROM e2ee_one_time_keys WHERE user_id = '${U_ID[z]}')
             + (SELECT count(*) FROM e2ee_claimed_keys WHERE user_id = '${U_ID[z]}')")" = 0
+    t "a removed account's keys go with it (ON DELETE CASCADE)"
+    mkuser zz
+    upload zz "$(cat "$KG/z-up.json")"
+    expect_status 201
+    sql "DELETE FROM users WHERE user_id = '${U_ID[zz]}'" >/dev/null
+    check "$T: no key rows left" "0 rows in e2ee_keys, e2ee_one_time_keys, e2ee_claimed_keys" \
+        test "$(sql "SELECT (SELECT count(*) FROM e2ee_keys WHERE user_id = '${U_ID[zz]}')
+            + (SELECT count(*) FROM e2ee_one_time_keys WHERE user_id = '${U_ID[zz]}')
+            + (SELECT count(*) FROM e2ee_claimed_keys WHERE user_id = '${U_ID[zz]}')")" = 0
 
     local p
     for p in "POST /v1/keys/upload" "POST /v1/keys/rotate" "GET /v1/keys/count" "GET /v1/keys/${U_ID[a]}"; do
