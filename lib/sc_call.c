@@ -55,8 +55,8 @@ int sc_call_refuse(sc_resp *resp, const char *code, const char *call_id)
 		return sc_resp_bad(resp, "callee_ids", "nobody to call: name at least one other "
 		    "member of the conversation you may call");
 	if (strcmp(code, "too_many") == 0) {
-		snprintf(msg, sizeof(msg), "a call has at most %lld participants, the caller included",
-		    sc_config_int(SC_CFG_CALL_MAX_PARTICIPANTS));
+		snprintf(msg, sizeof(msg), "a call has at most %lld participants, "
+		    "the caller included", sc_config_int(SC_CFG_CALL_MAX_PARTICIPANTS));
 		return sc_resp_bad(resp, "callee_ids", msg);
 	}
 	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
@@ -102,7 +102,8 @@ int sc_call_transition(sc_req *req, sc_resp *resp, const char *sql, int nparams,
 	id = PQgetisnull(res, 0, COL_ID) ? NULL : PQgetvalue(res, 0, COL_ID);
 	if (id != NULL && sc_row_is_true(res, 0, COL_CHANGED))
 		sc_call_cache(req->redis, id, PQgetvalue(res, 0, COL_LIVE),
-		    PQgetvalue(res, 0, COL_MEMBERS), cell_int(res, COL_REV), cell_int(res, COL_TTL), 0);
+		    PQgetvalue(res, 0, COL_MEMBERS), cell_int(res, COL_REV), cell_int(res, COL_TTL),
+		    0);
 	if (strcmp(code, "ok") != 0)
 		return sc_call_refuse(resp, code, id);
 	out->call_id = id;
@@ -211,7 +212,8 @@ int sc_call_cache(sc_redis *r, const char *call_id, const char *live, const char
 	args[4] = force ? "1" : "0";
 	if (sc_redis_eval(r, &cache_script, 2, keys, 5, args, &reply, &unavailable, &errstr) < 0) {
 		sc_log(SC_LOG_WARN, "call participants set not written",
-		    "\"call_id\":\"%s\",\"unavailable\":%s", call_id, unavailable ? "true" : "false");
+		    "\"call_id\":\"%s\",\"unavailable\":%s", call_id,
+		    unavailable ? "true" : "false");
 		return -1;
 	}
 	freeReplyObject(reply);

@@ -203,7 +203,8 @@ static int rebuild_calls(sc_db *db, sc_redis *r, sc_arena *a, long long *sets)
 				nrev = 0, nttl = 1;
 			if (sc_call_cache(r, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
 			    PQgetvalue(res, i, 4), nrev, nttl, 1) < 0) {
-				fprintf(stderr, "rebuild-redis: Redis refused the call participant sets\n");
+				fprintf(stderr, "rebuild-redis: Redis refused a call "
+				    "participant set\n");
 				return -1;
 			}
 			(*sets)++;

@@ -50,6 +50,8 @@ static int handle(sc_req *req, sc_resp *resp)
 	sc_verr e;
 	json_object *o, *list, *c;
 
+	if (cv != NULL && cv[0] == '\0')
+		cv = NULL;   /* an empty conversation_id= is no filter, as in message search */
 	if (cv != NULL && !sc_uuid_parse(cv, strlen(cv), conv))
 		return sc_verr_set(&e, "conversation_id", "must be a UUID"), sc_resp_verr(resp, &e);
 	if (sc_page_limit(req, &limit, &e) < 0 || sc_page_cursor(req, KIND, 2, after, &e) < 0)

@@ -400,7 +400,15 @@ test_group() {
     t "POST /v1/calls/:id/end: invited, not in the call"
     act b end "$c2"
     expect_error 403 FORBIDDEN
-    t "POST /v1/calls/:id/end: declined, not in the call"
+    t "POST /v1/calls/:id/join: a callee who declined may join after all"
+    act c join "$c2"
+    expect_status 200
+    expect_json "$(printf '[.data.participants[] | select(.user_id == "%s") | [.role, .state]]' "${U_ID[c]}")" '[["callee","joined"]]'
+    set_is "$c2" a b c d
+    act c leave "$c2"
+    expect_status 200
+    set_is "$c2" a b d
+    t "POST /v1/calls/:id/end: left, not in the call"
     act c end "$c2"
     expect_error 403 FORBIDDEN
 
