@@ -367,6 +367,13 @@ test_group() {
     expect_status 200
     expect_json .data.call_id "\"$c2\""
 
+    t "POST /v1/calls/:id/end: a member who is not in the call"
+    act d end "$c2"
+    expect_error 403 FORBIDDEN
+    t "POST /v1/calls/:id/leave: a member who is not in the call"
+    act d leave "$c2"
+    expect_error 403 FORBIDDEN
+
     ev_stop g1
     sub g2 a b c d s
     t "POST /v1/calls/:id/join: a member who was not rung"
