@@ -6,13 +6,15 @@
  *   sc-admin migrate [--dir DIR]   apply sql/NNN_*.sql in order
  *   sc-admin rebuild-redis         put back what Redis must know and PostgreSQL has:
  *                                  the revocation marks of recently revoked sessions and
- *                                  every membership cache conv:{id}:members
+ *                                  every membership cache conv:{id}:members and the
+ *                                  participant sets call:{id}:participants of live calls
  *   sc-admin purge-messages        delete the messages older than their conversation's
  *                                  message_retention_days (for cron)
  *
  * Configuration comes from the environment and the file named by SC_CONFIG
  * (docs/decisions.md). */
 #include "sc_buf.h"
+#include "sc_call.h"
 #include "sc_config.h"
 #include "sc_db.h"
 #include "sc_jwt.h"
@@ -159,9 +161,65 @@ out:
 	return rc;
 }
 
+/* The calls after call $1 that are ringing (not past their ring time, $2
+ * seconds) or active, at most $3, in id order: call id, live state, revision,
+ * seconds a ringing set lives, the participants rung or in the call (comma
+ * list). The partial index calls_live holds exactly the candidates. */
+static const char SQL_LIVE_CALLS[] =
+    "SELECT c.call_id, c.status, c.rev, "
+    "  greatest(1, ceil(extract(epoch FROM c.started_at + make_interval(secs => $2::int + 30) "
+    "           - now())))::int, "
+    "  (SELECT coalesce(string_agg(p.user_id::text, ','), '') FROM call_participants p "
+    "   WHERE p.call_id = c.call_id AND p.state IN ('invited', 'joined')) "
+    "FROM calls c WHERE c.status IN ('ringing', 'active') AND c.call_id > $1::uuid "
+    "  AND call_status(c.status, c.started_at, $2::int) <> 'missed' "
+    "ORDER BY c.call_id LIMIT $3::int";
+
+/* Every call:{id}:participants set of a live call again (sc_call_cache with
+ * force: DEL, SADD, the ringing TTL, the revision), one script per call, in
+ * pages of CONV_PAGE calls. Sets of calls that are over are left alone (they
+ * are deleted when the call ends, or expire while ringing). */
+static int rebuild_calls(sc_db *db, sc_redis *r, sc_arena *a, long long *sets)
+{
+	char after[40] = "00000000-0000-0000-0000-000000000000", page[16], ring[24];
+	const char *p[3] = { after, ring, page };
+	sc_db_err err;
+	PGresult *res;
+	int i, rows;
+
+	snprintf(page, sizeof(page), "%d", CONV_PAGE);
+	snprintf(ring, sizeof(ring), "%lld", sc_config_int(SC_CFG_CALL_RING_SECONDS));
+	do {
+		if (sc_db_exec(db, a, SQL_LIVE_CALLS, 3, p, SC_DB_RETRY, &res, &err) < 0) {
+			fprintf(stderr, "rebuild-redis: %s\n", err.msg);
+			return -1;
+		}
+		rows = PQntuples(res);
+		for (i = 0; i < rows; i++) {
+			const char *rev = PQgetvalue(res, i, 2), *ttl = PQgetvalue(res, i, 3);
+			long long nrev, nttl;
+			if (sc_parse_i64(rev, strlen(rev), 0, 1LL << 40, &nrev) < 0 ||
+			    sc_parse_i64(ttl, strlen(ttl), 1, 1LL << 40, &nttl) < 0)
+				nrev = 0, nttl = 1;
+			if (sc_call_cache(r, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+			    PQgetvalue(res, i, 4), nrev, nttl, 1) < 0) {
+				fprintf(stderr, "rebuild-redis: Redis refused a call "
+				    "participant set\n");
+				return -1;
+			}
+			(*sets)++;
+		}
+		if (rows > 0)
+			snprintf(after, sizeof(after), "%s", PQgetvalue(res, rows - 1, 0));
+		sc_arena_reset(a);
+	} while (rows == CONV_PAGE);
+	return 0;
+}
+
 /* After Redis lost its data (a restart without persistence), access tokens of
  * revoked sessions would work again until they expire: mark them again. The
- * membership caches the relay checks client frames against are rebuilt too. */
+ * membership caches the relay checks client frames against are rebuilt too:
+ * conversation members and call participants. */
 static int rebuild_redis(void)
 {
 	char ttl[24];
@@ -196,6 +254,10 @@ static int rebuild_redis(void)
 	if (rebuild_members(db, r, &a, &sets) < 0)
 		goto out;
 	printf("rebuild-redis: %lld conversation member sets rebuilt\n", sets);
+	sets = 0;
+	if (rebuild_calls(db, r, &a, &sets) < 0)
+		goto out;
+	printf("rebuild-redis: %lld call participant sets rebuilt\n", sets);
 	rc = 0;
 out:
 	sc_arena_cleanup(&a);

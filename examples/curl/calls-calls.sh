@@ -7,5 +7,5 @@ set -eu
 # GET /v1/calls: The caller's call log, newest first (missed calls marked)
 curl -sS -X GET \
   -H "Authorization: Bearer $SC_TOKEN" \
-  "${SC_BASE:-http://127.0.0.1:8080}/v1/calls"
+  "${SC_BASE:-http://127.0.0.1:8080}/v1/calls?limit=${LIMIT:-20}"
 echo
