@@ -1,9 +1,10 @@
-/* sc_b64.c - strict standard base64. */
+/* sc_b64.c - base64 and base64url encoding, strict standard base64 decoding. */
 #include "sc_b64.h"
 
 static const char ABC[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-void sc_b64_encode(const unsigned char *in, size_t n, char *out)
+/* One encoder for both alphabets: pad adds '=' to a whole quantum. */
+static void encode(const unsigned char *in, size_t n, char *out, const char *abc, int pad)
 {
 	size_t i, o = 0;
 
@@ -13,12 +14,28 @@ void sc_b64_encode(const unsigned char *in, size_t n, char *out)
 			v |= (unsigned)in[i + 1] << 8;
 		if (i + 2 < n)
 			v |= in[i + 2];
-		out[o++] = ABC[(v >> 18) & 63];
-		out[o++] = ABC[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? ABC[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? ABC[v & 63] : '=';
+		out[o++] = abc[(v >> 18) & 63];
+		out[o++] = abc[(v >> 12) & 63];
+		if (i + 1 < n)
+			out[o++] = abc[(v >> 6) & 63];
+		else if (pad)
+			out[o++] = '=';
+		if (i + 2 < n)
+			out[o++] = abc[v & 63];
+		else if (pad)
+			out[o++] = '=';
 	}
 	out[o] = '\0';
+}
+
+void sc_b64_encode(const unsigned char *in, size_t n, char *out)
+{
+	encode(in, n, out, ABC, 1);
+}
+
+void sc_b64url_encode(const unsigned char *in, size_t n, char *out)
+{
+	encode(in, n, out, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 0);
 }
 
 static int val(unsigned char c)

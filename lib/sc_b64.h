@@ -1,6 +1,7 @@
-/* sc_b64.h - standard base64 (RFC 4648 section 4, alphabet A-Z a-z 0-9 + /),
- * as libsignal clients send keys and as TURN REST credentials are written.
- * base64url for tokens is sc_b64url_encode in sc_rand.h. */
+/* sc_b64.h - base64 (RFC 4648): the standard alphabet (section 4, A-Z a-z
+ * 0-9 + /) with padding, as libsignal clients send keys and as TURN REST
+ * credentials are written; and base64url without padding (section 5, - and _)
+ * for tokens, cursors and signatures in URLs. */
 #ifndef SC_B64_H
 #define SC_B64_H
 
@@ -11,6 +12,10 @@
 
 /* Encode in[0..n) with '=' padding into out (SC_B64_LEN(n) + 1 bytes). */
 void sc_b64_encode(const unsigned char *in, size_t n, char *out);
+
+/* base64url without padding of in[0..n) into out ((4n + 2) / 3 characters
+ * + NUL). */
+void sc_b64url_encode(const unsigned char *in, size_t n, char *out);
 
 /* Decode s[0..n), strictly: only the standard alphabet, '=' padding either
  * complete or absent (never partial), no white space, and the unused low bits

@@ -10,7 +10,7 @@
 
 #include "sc_buf.h"
 #include "sc_config.h"
-#include "sc_rand.h"
+#include "sc_b64.h"
 
 static const char DERIVE_LABEL[] = "secureconnect storage url key v1";
 

@@ -4,7 +4,7 @@
  * keeps a cursor of one list from being read as another's. */
 #include "sc_page.h"
 #include "sc_buf.h"
-#include "sc_rand.h"
+#include "sc_b64.h"
 
 #include <limits.h>
 #include <string.h>

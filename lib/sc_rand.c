@@ -1,5 +1,6 @@
 /* sc_rand.c - getrandom(2) wrappers. */
 #include "sc_rand.h"
+#include "sc_b64.h"
 
 #include <openssl/crypto.h>
 
@@ -31,28 +32,6 @@ void sc_hex_encode(const unsigned char *in, size_t n, char *out)
 		out[2 * i + 1] = hex[in[i] & 15];
 	}
 	out[2 * n] = '\0';
-}
-
-void sc_b64url_encode(const unsigned char *in, size_t n, char *out)
-{
-	static const char abc[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)in[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned)in[i + 1] << 8;
-		if (i + 2 < n)
-			v |= in[i + 2];
-		out[o++] = abc[(v >> 18) & 63];
-		out[o++] = abc[(v >> 12) & 63];
-		if (i + 1 < n)
-			out[o++] = abc[(v >> 6) & 63];
-		if (i + 2 < n)
-			out[o++] = abc[v & 63];
-	}
-	out[o] = '\0';
 }
 
 void sc_rand_b64url(char *out, size_t nbytes)

@@ -14,8 +14,6 @@ void sc_rand_hex(char *out, size_t nbytes);
 void sc_rand_id_hex(char *out, size_t nbytes);
 /* Lowercase hex of bytes (2*n chars + NUL). */
 void sc_hex_encode(const unsigned char *in, size_t n, char *out);
-/* base64url without padding of in[0..n): (4n + 2) / 3 characters + NUL. */
-void sc_b64url_encode(const unsigned char *in, size_t n, char *out);
 /* A secret token: nbytes random bytes in base64url without padding into out
  * ((4 * nbytes + 2) / 3 characters + NUL); the raw bytes are wiped. */
 void sc_rand_b64url(char *out, size_t nbytes);

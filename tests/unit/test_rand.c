@@ -1,6 +1,7 @@
 /* test_rand.c - random bytes and hex. */
 #include "t_common.h"
 
+#include "sc_b64.h"
 #include "sc_rand.h"
 
 static void all_hex(const char *s, size_t n)
