@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2153  # C_ID, U_ID, U_AT ... come from lib-chat.sh and lib-accounts.sh
 # Black-box cases for file storage (api.md "Files", issue 7) with the local backend: signed
 # upload and download URLs, the checks of the upload program (exact size, libmagic type, quota,
 # nothing kept on failure), X-Sendfile downloads (headers, exact bytes, ranges), sharing through
@@ -188,7 +189,7 @@ test_upload_url() {
 
 # ---------------------------------------------------------------- the PUT
 test_put() {
-    local before after u
+    local before u
     t "PUT: the declared bytes"
     before=$(used o)
     upload o "$D/hello.txt" hello.txt text/plain
@@ -209,7 +210,7 @@ test_put() {
     u=$STORE/${U_ID[o]}/$F_ID
     check "$T: stored under STORAGE_DIR/<user>/<file>" "the same bytes on disk" cmp -s "$u" "$D/hello.txt"
     check "$T: file owned by www-data, 0640" "www-data 640" \
-        test "$(stat -c '%U %a' "$u" 2>/dev/null)" = "$( [[ $(id -u) == 0 ]] && echo www-data || id -un) 640"
+        test "$(stat -c '%U %a' "$u" 2>/dev/null)" = "$(if [[ $(id -u) == 0 ]]; then echo www-data; else id -un; fi) 640"
     check "$T: folder 0750" "750" test "$(stat -c %a "$STORE/${U_ID[o]}")" = 750
     check "$T: nothing left in tmp" "an empty STORAGE_DIR/tmp" test -z "$(ls -A "$STORE/tmp")"
     HELLO=$F_ID HELLO_URL=$F_URL
@@ -246,7 +247,7 @@ test_put() {
     expect_status 200
 
     # failures: nothing kept, the upload ends, the quota comes back
-    local kind file declared status
+    local kind file declared
     for kind in shorter longer type-png-as-pdf type-text-as-png type-pdf-as-jpeg; do
         case $kind in
             shorter) file=$D/hello.txt declared=$(( $(size_of "$D/hello.txt") + 5 )) ;;
@@ -649,11 +650,11 @@ test_gc() {
     run_cmd env SC_CONFIG="$SC_CONFIG" "$ADMIN" gc extra
     expect_rc 2
 
-    local done pend dl
+    local fin pend dl
     t "account deletion: the files go"
     upload d "$D/one.png" mine.png image/png
-    done=$F_ID
-    dlurl d "$done"
+    fin=$F_ID
+    dlurl d "$fin"
     dl=$DL_URL
     upurl d pending.txt 10 text/plain
     pend=$F_ID
@@ -661,7 +662,7 @@ test_gc() {
     expect_status 200
     check "$T: rows gone" "no file rows" \
         test "$(sql "SELECT count(*) FROM files WHERE user_id = '${U_ID[d]}'")" = 0
-    check "$T: bytes gone" "no file on disk" test ! -e "$STORE/${U_ID[d]}/$done"
+    check "$T: bytes gone" "no file on disk" test ! -e "$STORE/${U_ID[d]}/$fin"
     check "$T: quota 0" "storage_used_bytes 0" test "$(used d)" = 0
     fetch "$dl"
     expect_error 404 NOT_FOUND
