@@ -20,7 +20,10 @@
 #      requesters; fetches per second with and without keys left, every key handed out once.
 #      `BENCH_ONLY=keys bench/run.sh` runs this part alone (its own stack);
 #   7. the WebSocket relay (bench/lib/ws.sh): idle memory per connection and fan-out against Node
-#      and nchan. `BENCH_ONLY=ws bench/run.sh` runs this part alone (on Redis only).
+#      and nchan. `BENCH_ONLY=ws bench/run.sh` runs this part alone (on Redis only);
+#   8. file storage (bench/lib/files.sh, its own lighttpd on this stack): a 10 MiB download through
+#      the signed URL (X-Sendfile) against the same file served statically, 50 MiB uploads and the
+#      upload program's peak RSS. `BENCH_ONLY=files bench/run.sh` runs this part alone.
 # The stack's rate limits are raised to their maximum and the bench user logs in with the right
 # password, so neither the limits nor the lockout are measured.
 #
@@ -54,6 +57,32 @@ BUILD=$(cd "${SC_BUILD:-$ROOT/build}" 2>/dev/null && pwd) || die "no build folde
 # on a stack of Redis alone; figures in build/bench/ws-summary.txt and build/bench/ws-results.txt.
 # shellcheck source=bench/lib/ws.sh
 . "$ROOT/bench/lib/ws.sh"
+# shellcheck source=bench/lib/files.sh
+. "$ROOT/bench/lib/files.sh"
+if [[ ${BENCH_ONLY:-} == files ]]; then
+    # BENCH_ONLY=files: only the file storage benches (bench/lib/files.sh) on PostgreSQL and Redis
+    command -v wrk >/dev/null || die "wrk is not installed (scripts/install-deps.sh)"
+    T=$(mktemp -d /tmp/sc-bench-files.XXXXXX) || die "mktemp failed"
+    chmod 0755 "$T"
+    trap 'bench_files_down "$T/fbench"; sc_stack_down "$T"; rm -rf "$T"' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    sc_stack_init "$T" sc_bench || die "no free ports"
+    for k in RATE_LIMIT_IP_PER_MINUTE RATE_LIMIT_IP_BURST RATE_LIMIT_USER_PER_MINUTE RATE_LIMIT_USER_BURST; do
+        bench_config_set "$SC_STACK_CONFIG" "$k" 1000000
+    done
+    bench_config_set "$SC_STACK_CONFIG" JWT_ACCESS_TTL_SECONDS 3600
+    bench_config_set "$SC_STACK_CONFIG" DB_PREPARED_STATEMENTS "${SC_BENCH_PREPARED:-true}"
+    sc_stack_up "$T" || die "PostgreSQL or Redis did not start"
+    SC_CONFIG=$SC_STACK_CONFIG "$BUILD/tools/sc-admin" migrate --dir "$ROOT/sql" >"$T/migrate.log" 2>&1 ||
+        { cat "$T/migrate.log" >&2; die "migrate failed"; }
+    RESULTS=$BUILD/bench/files-results.txt
+    mkdir -p "$(dirname "$RESULTS")"
+    echo "# BENCH_ONLY=files: lighttpd $(lighttpd -v 2>/dev/null | sed -n 's/^lighttpd\/\([^ ]*\).*/\1/p'), $(nproc) CPUs, load before: $(cut -d' ' -f1 /proc/loadavg)" >"$RESULTS"
+    bench_files "$T/fbench" "$SC_STACK_CONFIG" "$BUILD" "$RESULTS"
+    echo "bench: figures written to $RESULTS"
+    exit 0
+fi
 if [[ ${BENCH_ONLY:-} == ws ]]; then
     "$ROOT/scripts/install-deps.sh" bench ||
         echo "bench: the peers' packages are missing (scripts/install-deps.sh bench)"
@@ -78,7 +107,7 @@ fi
 # shellcheck source=bench/lib/keys.sh
 . "$ROOT/bench/lib/keys.sh"
 if [[ ${BENCH_ONLY:-} == keys ]]; then bench_keys_only "$BUILD"; exit $?; fi
-[[ -z ${BENCH_ONLY:-} ]] || die "BENCH_ONLY: only \"ws\" or \"keys\" is known"
+[[ -z ${BENCH_ONLY:-} ]] || die "BENCH_ONLY: only \"ws\", \"keys\" and \"files\" are known"
 HEALTH=$BUILD/cgi-bin/ops-health.fcgi
 HELLO=$BUILD/bench/hello.fcgi
 ADMIN=$BUILD/tools/sc-admin
@@ -111,6 +140,7 @@ T=$(mktemp -d /tmp/sc-bench.XXXXXX) || die "mktemp failed"
 chmod 0755 "$T"
 # shellcheck disable=SC2317  # invoked by the trap
 teardown() {
+    bench_files_down "$T/fbench"
     bench_ws_down "$T/ws"
     sc_lighttpd_down "$T/lighttpd"
     bench_php_down "$T/php"
@@ -245,4 +275,8 @@ bench_keys "$BASE" "$T/keys" "$RESULTS"
 # bench/lib/ws.sh: sc-ws-relay against Node (ws + ioredis) and nchan, idle memory per connection
 # and fan-out at rising rates, on this stack's Redis (PostgreSQL and lighttpd stay idle).
 bench_ws "$T/ws" "$CONF" "$BUILD" "$RESULTS"
+
+# ---------------------------------------------------------------- file storage (issue 7)
+# bench/lib/files.sh: its own lighttpd with the storage routes on this stack
+bench_files "$T/fbench" "$CONF" "$BUILD" "$RESULTS"
 echo "bench: figures written to $RESULTS"

@@ -78,7 +78,8 @@ int sc_app_precheck(const sc_endpoint *ep, sc_req *req, sc_resp *resp)
 		sc_resp_error(resp, 413, msg);
 		return 0;
 	}
-	if (req->content_length > 0 && !sc_app_is_json_type(req->content_type)) {
+	if (req->content_length > 0 && !(ep->flags & SC_EP_STREAM) &&
+	    !sc_app_is_json_type(req->content_type)) {
 		sc_resp_error(resp, 415, "Content-Type must be application/json");
 		return 0;
 	}
@@ -144,6 +145,22 @@ static int read_body(FCGX_Request *fr, sc_req *req, char **out, size_t *len)
 	return got == want ? 0 : -1;
 }
 
+/* The body reader of SC_EP_STREAM endpoints: the FastCGI input stream. */
+static long fcgx_read(void *ctx, char *buf, size_t n)
+{
+	int want = n > (size_t)1 << 30 ? 1 << 30 : (int)n;
+	return FCGX_GetStr(buf, want, (FCGX_Stream *)ctx);
+}
+
+/* Read and drop what a streaming handler left of the body, so the web server
+ * is not cut off while it still sends (it has buffered the body already). */
+static void drain_body(sc_req *req)
+{
+	static char sink[16384];
+	while (sc_req_body_read(req, sink, sizeof(sink)) > 0)
+		;
+}
+
 static void log_access(const sc_req *req, const sc_resp *resp)
 {
 	static sc_buf b;  /* reused: the process is single-threaded */
@@ -173,7 +190,16 @@ static void serve(const sc_endpoint *ep, FCGX_Request *fr, sc_arena *a, sc_buf *
 	sc_log_set_request_id(req.request_id);
 	sc_resp_init(&resp, a);
 
-	if (sc_app_precheck(ep, &req, &resp)) {
+	if (!sc_app_precheck(ep, &req, &resp)) {
+		/* resp holds the answer (404, 405, OPTIONS, 400, 413, 415) */
+	} else if (ep->flags & SC_EP_STREAM) {
+		req.body_read = fcgx_read;
+		req.body_ctx = fr->in;
+		req.body_left = req.content_length;
+		if (sc_auth_guard(ep->flags, &req, &resp))
+			sc_app_dispatch(ep, &req, &resp);
+		drain_body(&req);
+	} else {
 		char *body = NULL;
 		size_t len = 0;
 		if (req.content_length > 0 && read_body(fr, &req, &body, &len) < 0)

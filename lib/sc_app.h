@@ -29,6 +29,10 @@ enum {
 	SC_EP_JSON_REQUIRED = 1u << 1,  /* POST/PUT/PATCH must send a JSON object */
 	SC_EP_AUTH          = 1u << 2,  /* bearer access token; per-user rate limit */
 	SC_EP_PUBLIC        = 1u << 3,  /* no token; per-address rate limit */
+	SC_EP_STREAM        = 1u << 4,  /* the handler reads the body itself with
+	                                 * sc_req_body_read() (any Content-Type, up
+	                                 * to body_cap); what it leaves unread is
+	                                 * drained after it answered */
 };
 
 typedef struct sc_endpoint {

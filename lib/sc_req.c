@@ -44,6 +44,29 @@ const char *sc_req_query(const sc_req *req, const char *name)
 	return sc_url_query_get(&req->query, name);
 }
 
+long sc_req_body_read(sc_req *req, char *buf, size_t n)
+{
+	long got;
+
+	if (req->body_left < 0)
+		return -1;
+	if (req->body_left == 0)
+		return 0;
+	if (req->body_read == NULL)
+		return -1;
+	if ((long long)n > req->body_left)
+		n = (size_t)req->body_left;
+	if (n > (size_t)1 << 30)
+		n = (size_t)1 << 30;
+	got = req->body_read(req->body_ctx, buf, n);
+	if (got <= 0 || (size_t)got > n) {
+		req->body_left = -1;       /* the rest is gone: later reads fail too */
+		return -1;
+	}
+	req->body_left -= got;
+	return got;
+}
+
 int sc_req_id_valid(const char *s)
 {
 	size_t i, n;

@@ -45,6 +45,12 @@ typedef struct sc_req {
 	sc_jwt_claims    user;            /* the caller, when authed */
 	struct sc_db    *db;              /* process-wide, lazily connected */
 	struct sc_redis *redis;
+	/* SC_EP_STREAM endpoints: the app loop does not read the body; the
+	 * handler reads it with sc_req_body_read(). body_read fetches up to n
+	 * bytes from the web server (0 at its end, -1 on error). */
+	long           (*body_read)(void *ctx, char *buf, size_t n);
+	void            *body_ctx;
+	long long        body_left;       /* bytes of content_length not read yet */
 } sc_req;
 
 /* Fill req from envp. Never fails: odd input is recorded (query_ok,
@@ -57,6 +63,11 @@ const char *sc_req_param(const sc_req *req, const char *name);
 const char *sc_req_header(const sc_req *req, const char *name);
 /* Query parameter or NULL. */
 const char *sc_req_query(const sc_req *req, const char *name);
+
+/* Read up to n bytes of a streamed body (SC_EP_STREAM): the count (> 0), 0
+ * once content_length bytes were read, -1 when the body ended before that or
+ * the request has no body reader. Never returns more than is left. */
+long sc_req_body_read(sc_req *req, char *buf, size_t n);
 
 /* 1 when a request id is acceptable to echo: 1..64 of [A-Za-z0-9._-]. */
 int sc_req_id_valid(const char *s);

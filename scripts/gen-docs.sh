@@ -60,6 +60,14 @@ END { if (bad) exit 1 }' "$ROUTES" >"$tmp/routes.tsv"
     echo "answers 405 (with \`Allow\`) for other methods. \`:name\` is a path parameter (a parameter"
     echo "called \`id\` or ending in \`_id\` must be a UUID). \`auth\` routes need"
     echo "\`Authorization: Bearer <access token>\`. Curl examples: \`examples/curl/<area>-<name>.sh\`."
+    if grep -qE $'^[^\t]*\t[^\t]*\t[^\t]*\t[a-z]+\\+' "$tmp/routes.tsv"; then
+        echo
+        echo "\`public+upload\` and \`public+sendfile\` routes are the signed URLs of local file storage:"
+        echo "the \`upload_url\` and \`download_url\` handed out by \`POST /v1/storage/upload-url\` and"
+        echo "\`GET /v1/storage/download-url/:file_id\` (\`?expires=&sig=\`, no token). The web server takes"
+        echo "bodies up to \`STORAGE_MAX_FILE_BYTES\` on the first and streams the file of the second"
+        echo "(X-Sendfile, range requests too). Their examples take the whole URL."
+    fi
     if grep -q $'^[^\t]*\t[^\t]*\trelay/' "$tmp/routes.tsv"; then
         echo
         echo "Routes of the program area \`relay\` (marked **WebSocket**) are not FastCGI programs: they"
@@ -223,6 +231,24 @@ while read -r prog; do
             echo
             [[ $multi == 1 ]] && echo "$m)"
             echo "# $m $path: $summary"
+            # signed URLs of file storage: the whole URL comes from the API
+            case $auth in
+            *+upload)
+                [[ -e $body || -e $query ]] && die "$body: a signed upload URL takes no body or query file"
+                echo '# UPLOAD_URL: upload_url of POST /v1/storage/upload-url; SC_FILE: the file, exactly'
+                echo '# file_size bytes of the declared content_type.'
+                printf 'curl -sS -T "${SC_FILE:?set SC_FILE}" "${UPLOAD_URL:?set UPLOAD_URL}"\n'
+                echo 'echo'
+                [[ $multi == 1 ]] && echo ';;'
+                continue ;;
+            *+sendfile)
+                [[ -e $body || -e $query ]] && die "$body: a signed download URL takes no body or query file"
+                echo '# DOWNLOAD_URL: download_url of GET /v1/storage/download-url/:file_id; prints the headers,'
+                echo '# writes the bytes to ${SC_OUT:-download.bin} (add -r 0-99 for a range).'
+                printf 'curl -sS -D - -o "${SC_OUT:-download.bin}" "${DOWNLOAD_URL:?set DOWNLOAD_URL}"\n'
+                [[ $multi == 1 ]] && echo ';;'
+                continue ;;
+            esac
             printf 'curl -sS -X %s' "$m"
             [[ $auth == auth ]] && printf ' \\\n  -H "Authorization: Bearer $SC_TOKEN"'
             if [[ -e $body ]]; then

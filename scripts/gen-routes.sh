@@ -4,7 +4,8 @@
 # Usage:
 #   scripts/gen-routes.sh --bin-dir DIR --config FILE --run-dir DIR --out DIR
 #                         [--tests-bin-dir DIR] [--area-dir AREA=DIR]... [--max-procs N]
-#                         [--relay HOST:PORT] [--check] ROUTE-FILE...
+#                         [--relay HOST:PORT] [--storage-dir DIR] [--upload-max BYTES]
+#                         [--check] ROUTE-FILE...
 #
 #   --bin-dir DIR        where <area>-<name>.fcgi binaries live (PROGRAM area/name -> DIR/area-name.fcgi)
 #   --tests-bin-dir DIR  programs named tests/<name> -> DIR/<name>.fcgi (same as --area-dir tests=DIR)
@@ -15,12 +16,26 @@
 #   --relay HOST:PORT    where sc-ws-relay listens (its RELAY_LISTEN and RELAY_PORT); default
 #                        127.0.0.1:8090, the defaults of those two settings. HOST is a name, an
 #                        IPv4 address or a [bracketed] IPv6 address.
+#   --storage-dir DIR    STORAGE_DIR of the local file storage (default /var/lib/secureconnect/files):
+#                        the only folder `sendfile` routes may answer X-Sendfile from
+#   --upload-max BYTES   STORAGE_MAX_FILE_BYTES (default 52428800): the request body limit of
+#                        `upload` routes, when it is above the 64 MiB of every other route
 #   --out DIR            writes DIR/lighttpd-routes.conf and DIR/apache-routes.conf
 #   --check              also check both outputs with `lighttpd -tt` and `apache2 -t` in a scratch config
 #
 # Route files use the format of cgi-bin/routes (docs/decisions.md). Lines are taken in file order;
 # the catch-all (`/*`) is always emitted last, so routes from later files (tests/integration/routes.test)
 # land before it. Output is deterministic.
+#
+# AUTH is `public` or `auth`, optionally followed by flags joined with `+` (docs/decisions.md "Files"):
+#   +sendfile  the program answers X-Sendfile with a file below --storage-dir, which the web server
+#              streams (lighttpd: "x-sendfile" => "enable" and "x-sendfile-docroot" in its
+#              fastcgi.server; Apache: XSendFile On and XSendFilePath in a <Files> section, needs
+#              mod_xsendfile). Other programs cannot: X-Sendfile is off for them.
+#   +upload    the route takes request bodies up to --upload-max bytes (lighttpd
+#              server.max-request-size in its condition; Apache LimitRequestBody in a <Files>
+#              section of its program and FcgidMaxRequestLen, which mod_fcgid only takes at server
+#              level), never less than the 64 MiB of the others.
 #
 # Routes whose PROGRAM area is `relay` (relay/feed, relay/chat ...) are not FastCGI programs: they
 # are the WebSocket endpoints of sc-ws-relay and become reverse-proxy rules to --relay that pass
@@ -35,6 +50,7 @@ set -euo pipefail
 die() { printf 'gen-routes: %s\n' "$*" >&2; exit 1; }
 
 BIN_DIR="" CONFIG="" RUN_DIR="" OUT="" MAX_PROCS=2 CHECK=0 RELAY=127.0.0.1:8090
+STORAGE_DIR=/var/lib/secureconnect/files UPLOAD_MAX=52428800
 AREA_DIRS=()
 FILES=()
 while [[ $# -gt 0 ]]; do
@@ -46,6 +62,8 @@ while [[ $# -gt 0 ]]; do
         --run-dir) RUN_DIR=${2:?}; shift 2 ;;
         --max-procs) MAX_PROCS=${2:?}; shift 2 ;;
         --relay) RELAY=${2:?}; shift 2 ;;
+        --storage-dir) STORAGE_DIR=${2:?}; shift 2 ;;
+        --upload-max) UPLOAD_MAX=${2:?}; shift 2 ;;
         --out) OUT=${2:?}; shift 2 ;;
         --check) CHECK=1; shift ;;
         -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -67,7 +85,10 @@ else
 fi
 [[ $RELAY_PORT -ge 1 && $RELAY_PORT -le 65535 ]] || die "--relay: the port must be 1..65535, got $RELAY"
 RELAY_URL="http://$RELAY_URLHOST:$RELAY_PORT"
-for p in "$BIN_DIR" "$CONFIG" "$RUN_DIR" "${AREA_DIRS[@]}"; do
+[[ $UPLOAD_MAX =~ ^[1-9][0-9]{0,11}$ ]] || die "--upload-max must be a positive number of bytes"
+[[ $STORAGE_DIR == /* ]] || die "--storage-dir must be an absolute path"
+STORAGE_DIR=${STORAGE_DIR%/}
+for p in "$BIN_DIR" "$CONFIG" "$RUN_DIR" "$STORAGE_DIR" "${AREA_DIRS[@]}"; do
     [[ $p == *[\"\\\$]* || $p == *[[:space:]]* ]] && die "path must not contain quotes, backslashes, \$ or spaces: $p"
 done
 for f in "${FILES[@]}"; do [[ -r $f ]] || die "cannot read route file $f"; done
@@ -82,6 +103,7 @@ done
 # One awk program parses and validates all files, then writes both outputs.
 awk -v bindir="$BIN_DIR" -v config="$CONFIG" -v rundir="$RUN_DIR" -v maxprocs="$MAX_PROCS" \
     -v relayhost="$RELAY_HOST" -v relayport="$RELAY_PORT" -v relayurl="$RELAY_URL" \
+    -v storagedir="$STORAGE_DIR" -v uploadmax="$UPLOAD_MAX" \
     -v areas="$AREAS" -v out_l="$OUT/lighttpd-routes.conf.tmp" -v out_a="$OUT/apache-routes.conf.tmp" \
     -v sources="${FILES[*]}" '
 function err(msg) { printf "gen-routes: %s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; failed = 1; exit 1 }
@@ -123,10 +145,16 @@ FNR == 1 { seen_catchall_here = 0 }
     if (seen_catchall_here) err("the catch-all /* must be the last route of its file")
     if (methods != "*" && methods !~ /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)(,(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS))*$/) err("bad METHODS " methods)
     if (prog !~ /^[a-z0-9_]+\/[a-z0-9_]+$/) err("bad PROGRAM " prog " (want area/name)")
-    if (auth != "public" && auth != "auth") err("bad AUTH " auth " (want public or auth)")
+    nf = split(auth, fl, "+"); auth = fl[1]; rflags = ""
+    if (auth != "public" && auth != "auth") err("bad AUTH " $4 " (want public or auth, then +sendfile or +upload)")
+    for (k = 2; k <= nf; k++) {
+        if (fl[k] != "sendfile" && fl[k] != "upload") err("bad AUTH flag " fl[k] " (want sendfile or upload)")
+        rflags = rflags " " fl[k]
+    }
     if (pat == "/*") {
         if (catchall != "") err("a second catch-all route")
         if (is_relay(prog)) err("the catch-all cannot be a relay route")
+        if (rflags != "") err("the catch-all takes no AUTH flags")
         catchall = prog; seen_catchall_here = 1; next
     }
     if (pat !~ /^\//) err("PATH-PATTERN must start with /: " pat)
@@ -136,9 +164,12 @@ FNR == 1 { seen_catchall_here = 0 }
         for (j = 1; j <= n; j++)
             if (!is_relay(rprog[j]) && overlap(pat, rpat[j]))
                 err("relay route " pat " overlaps the earlier route " rpat[j] " (" rprog[j] "): lighttpd would send those paths there, Apache to the relay; put the relay route first")
+        if (rflags != "") err("a relay route takes no AUTH flags")
         nrelay++
     }
-    n++; rprog[n] = prog; rre[n] = re; rpat[n] = pat
+    n++; rprog[n] = prog; rre[n] = re; rpat[n] = pat; rflag[n] = rflags
+    if (rflags ~ / sendfile/) psend[prog] = 1
+    if (rflags ~ / upload/) pupload[prog] = 1
     if (!(prog in alt)) { order[++np] = prog; alt[prog] = re } else alt[prog] = alt[prog] "|" re
 }
 END {
@@ -162,6 +193,12 @@ END {
     print hdr > out_a
     print "FcgidInitialEnv SC_CONFIG " config > out_a
     print "FcgidMaxProcessesPerClass " maxprocs > out_a
+    if (length(pupload) > 0) {
+        # mod_fcgid takes this limit at server level only: the largest body of any route; the
+        # LimitRequestBody of each folder (and of the upload programs) still applies first
+        lim = (uploadmax + 0 > 67108864) ? uploadmax + 0 : 67108864
+        printf "FcgidMaxRequestLen %.0f\n", lim > out_a
+    }
     nd = 0
     for (i = 1; i <= n; i++) {
         if (is_relay(rprog[i])) continue
@@ -176,6 +213,24 @@ END {
         print "    # pass Authorization to the programs (dropped by default)" > out_a
         print "    CGIPassAuth On" > out_a
         print "    LimitRequestBody 67108864" > out_a
+        # the programs of this folder that carry flags (mod_fcgid refuses its limits in <Location>)
+        for (j = 1; j <= np; j++) {
+            p = order[j]
+            if (is_relay(p) || dir_of(binary_of(p)) != dirs[i] || !((p in psend) || (p in pupload))) continue
+            b = binary_of(p); sub(/.*\//, "", b)
+            printf "    <Files \"%s\">\n", b > out_a
+            if (p in pupload) {
+                lim = (uploadmax + 0 > 67108864) ? uploadmax + 0 : 67108864
+                print "        # bodies up to --upload-max bytes (LimitRequestBody stops at 2 GiB; 0: no limit, the program checks)" > out_a
+                printf "        LimitRequestBody %s\n", (lim > 2147483647 ? "0" : sprintf("%.0f", lim)) > out_a
+            }
+            if (p in psend) {
+                print "        # the program answers X-Sendfile (mod_xsendfile streams the file, ranges too), only from STORAGE_DIR" > out_a
+                print "        XSendFile On" > out_a
+                printf "        XSendFilePath \"%s\"\n", storagedir > out_a
+            }
+            print "    </Files>" > out_a
+        }
         print "</Directory>" > out_a
     }
     if (nrelay > 0) {
@@ -199,8 +254,13 @@ function rblock(p) {
     printf "    proxy.server = ( \"\" => (( \"host\" => \"%s\", \"port\" => %d )) )\n", relayhost, relayport > out_l
     print "    proxy.header = ( \"upgrade\" => \"enable\" )" > out_l
 }
-function lblock(p,    b, s) {
+function lblock(p,    b, s, lim) {
     b = binary_of(p); s = p; gsub(/\//, "-", s)
+    if (p in pupload) {
+        lim = (uploadmax + 0 > 67108864) ? uploadmax + 0 : 67108864
+        printf "    # %s takes bodies up to --upload-max bytes (in KiB here)\n", p > out_l
+        printf "    server.max-request-size = %.0f\n", int((lim + 1023) / 1024) > out_l
+    }
     print "    fastcgi.server = ( \"/\" => ((" > out_l
     printf "        \"bin-path\" => \"%s\",\n", b > out_l
     printf "        \"socket\" => \"%s/%s.sock\",\n", rundir, s > out_l
@@ -210,6 +270,11 @@ function lblock(p,    b, s) {
     printf "        \"bin-environment\" => ( \"SC_CONFIG\" => \"%s\" ),\n", config > out_l
     print "        # the programs read their settings from SC_CONFIG only, not from the server environment" > out_l
     print "        \"bin-copy-environment\" => ( \"PATH\", \"LANG\", \"TZ\" ),"  > out_l
+    if (p in psend) {
+        print "        # the program answers X-Sendfile; lighttpd streams the file (ranges too), only from STORAGE_DIR" > out_l
+        print "        \"x-sendfile\" => \"enable\"," > out_l
+        printf "        \"x-sendfile-docroot\" => ( \"%s\" ),\n", storagedir > out_l
+    }
     print "    )) )" > out_l
 }
 ' "${FILES[@]}"
@@ -231,7 +296,7 @@ if [[ $CHECK == 1 ]]; then
     if grep -q 'unknown config-key' "$s/l.out"; then cat "$s/l.out" >&2; die "lighttpd -tt ignores keys of $OUT/lighttpd-routes.conf"; fi
     {
         printf 'ServerRoot "%s"\nPidFile "%s/a.pid"\nDefaultRuntimeDir "%s"\nServerName 127.0.0.1\nListen 127.0.0.1:61998\n' "$s" "$s" "$s"
-        for m in mpm_event authz_core alias mime fcgid proxy proxy_http; do printf 'LoadModule %s_module /usr/lib/apache2/modules/mod_%s.so\n' "$m" "$m"; done
+        for m in mpm_event authz_core alias mime fcgid proxy proxy_http xsendfile; do printf 'LoadModule %s_module /usr/lib/apache2/modules/mod_%s.so\n' "$m" "$m"; done
         printf 'ErrorLog "%s/error.log"\nInclude "%s/apache-routes.conf"\n' "$s" "$(cd "$OUT" && pwd)"
     } >"$s/a.conf"
     apache2 -t -f "$s/a.conf" >"$s/a.out" 2>&1 || { cat "$s/a.out" >&2; die "apache2 -t rejected $OUT/apache-routes.conf"; }

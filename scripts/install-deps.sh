@@ -12,8 +12,12 @@ PKGS=(
     # build
     build-essential pkg-config clang libfcgi-dev libpq-dev libhiredis-dev libjwt-dev libjson-c-dev
     libcmocka-dev libcurl4-openssl-dev libssl-dev libargon2-dev libcrypt-dev
+    # file storage: libmagic sniffs uploads (its compiled database comes with libmagic1)
+    libmagic-dev
     # run and test
     postgresql-15 redis-server redis-tools lighttpd apache2 libapache2-mod-fcgid libfcgi-bin
+    # Apache streams file downloads with X-Sendfile (lighttpd has it built in)
+    libapache2-mod-xsendfile
     spawn-fcgi wrk curl jq openssl iproute2 ca-certificates
     # tests/ws: the relay's conformance clients (python3-websockets; npm's ws via node below)
     python3-websockets

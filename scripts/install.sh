@@ -20,6 +20,11 @@
 #   SC_MAX_PROCS    lighttpd max-procs per program / Apache FcgidMaxProcessesPerClass (default 2)
 #   SC_RELAY_ADDR   HOST:PORT the web servers proxy the WebSocket routes (/v1/ws ...) to: the
 #                   relay's RELAY_LISTEN:RELAY_PORT (default 127.0.0.1:8090, their defaults)
+#   SC_STORAGE_DIR  STORAGE_DIR of the local file storage: the folder the download program may
+#                   answer X-Sendfile from (default /var/lib/secureconnect/files, the setting's
+#                   default); not created here: see docs/operations.md section 13
+#   SC_UPLOAD_MAX   STORAGE_MAX_FILE_BYTES: the body limit of the upload route when above 64 MiB
+#                   (default 52428800)
 #   SC_BUILD        build folder (default ./build)
 # DESTDIR is only prepended to where files are written, never to paths inside them.
 set -euo pipefail
@@ -33,6 +38,8 @@ CONFIG=${SC_CONFIG_PATH:-/etc/secureconnect/secureconnect.conf}
 SOCKDIR=${SC_SOCKET_DIR:-/run/lighttpd}
 MAX_PROCS=${SC_MAX_PROCS:-2}
 RELAY_ADDR=${SC_RELAY_ADDR:-127.0.0.1:8090}
+STORAGE_DIR=${SC_STORAGE_DIR:-/var/lib/secureconnect/files}
+UPLOAD_MAX=${SC_UPLOAD_MAX:-52428800}
 
 die() { printf 'install: %s\n' "$*" >&2; exit 1; }
 [[ $PREFIX == /* ]] || die "PREFIX must be an absolute path"
@@ -56,7 +63,7 @@ install -m 0644 cgi-bin/routes "$DESTDIR$SHARE/httpd-conf/routes"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 scripts/gen-routes.sh --bin-dir "$CGI" --config "$CONFIG" --run-dir "$SOCKDIR" --max-procs "$MAX_PROCS" \
-    --relay "$RELAY_ADDR" --out "$tmp" cgi-bin/routes
+    --relay "$RELAY_ADDR" --storage-dir "$STORAGE_DIR" --upload-max "$UPLOAD_MAX" --out "$tmp" cgi-bin/routes
 install -m 0644 "$tmp/lighttpd-routes.conf" "$tmp/apache-routes.conf" "$DESTDIR$SHARE/httpd-conf/"
 for kind in lighttpd apache; do
     sed -e "s|@ROUTES_CONF@|$SHARE/httpd-conf/$kind-routes.conf|g" "httpd-conf/$kind.conf" >"$tmp/$kind.conf"
@@ -85,6 +92,8 @@ Next (docs/operations.md):
   - write $CONFIG (KEY=VALUE; root:www-data, mode 0640), check it: SC_CONFIG=$CONFIG $PREFIX/bin/sc-admin check-config
   - apply migrations:  SC_CONFIG=$CONFIG $PREFIX/bin/sc-admin migrate --dir $SHARE/sql
   - lighttpd: include "$SHARE/httpd-conf/lighttpd.conf"   Apache: Include $SHARE/httpd-conf/apache.conf
+  - file storage: create $STORAGE_DIR (owner www-data, mode 0750; the download route serves
+    only from there), set STORAGE_DIR to it, and run sc-admin gc from cron (docs/operations.md 13)
   - the relay (the web servers proxy /v1/ws* to $RELAY_ADDR, set RELAY_LISTEN/RELAY_PORT to match):
       systemctl daemon-reload && systemctl enable --now sc-ws-relay
 EOF

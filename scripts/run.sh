@@ -25,7 +25,8 @@
 #                  RELAY_PORT (default 8090) and answers /health on RELAY_ADMIN_PORT (8091).
 #
 # Layout of var/: sc-dev.conf (generated once, 0600: secrets), run/sc.conf (effective config,
-# rewritten at each start), app/ (copies of the binaries), pg/ (cluster), redis/, relay/
+# rewritten at each start; STORAGE_DIR and APP_URL default to var/files and this server),
+# files/ (uploaded files, local storage), app/ (copies of the binaries), pg/ (cluster), redis/, relay/
 # (relay.pid, relay.log: its JSON log lines), turn/ (coturn's config, pid and log), lighttpd/ (config, sockets, logs:
 # lighttpd/logs/error.log, programs' JSON log lines on lighttpd/logs/programs.log).
 set -euo pipefail
@@ -121,6 +122,10 @@ done
     done <"$DEV"
     for k in "${!OVR[@]}"; do printf '%s\n' "${OVR[$k]}"; done | sort
   } >"$EFF.tmp" && mv "$EFF.tmp" "$EFF" )
+# File storage in var/files, and signed file URLs pointing at this server, unless the dev
+# config or the environment says otherwise
+grep -q '^STORAGE_DIR=' "$EFF" || echo "STORAGE_DIR=$VAR/files" >>"$EFF"
+grep -q '^APP_URL=' "$EFF" || echo "APP_URL=http://127.0.0.1:$HTTP_PORT" >>"$EFF"
 sc_secure_config "$EFF"
 [[ ${#OVR[@]} -eq 0 ]] || echo "run: from the environment: $(printf '%s\n' "${!OVR[@]}" | sort | tr '\n' ' ')"
 
@@ -210,6 +215,9 @@ if [[ -n $TURN_PORT_ ]]; then
     sc_turn_up "$VAR/turn" "$TURN_PORT_" "$(cfg TURN_SECRET)" || die "coturn did not start (SC_TURN=0 serves without it)"
     STARTED+=(coturn)
 fi
+if [[ $(cfg STORAGE_BACKEND) != s3 ]]; then
+    sc_storage_dir "$(cfg STORAGE_DIR)" || die "cannot create the file storage folder $(cfg STORAGE_DIR)"
+fi
 sc_lighttpd_up "$VAR/lighttpd" "$HTTP_PORT" "$VAR/app/cgi-bin" "$EFF" "$MAX_PROCS" "$ROOT/cgi-bin/routes" ||
     die "lighttpd did not start"
 STARTED+=(lighttpd)
@@ -221,6 +229,7 @@ SecureConnect is serving on http://127.0.0.1:$HTTP_PORT
   try:     curl -s http://127.0.0.1:$HTTP_PORT/health
   config:  $EFF (from $DEV and the environment)
   logs:    $VAR/lighttpd/logs/error.log, programs: $VAR/lighttpd/logs/programs.log
+  files:   $(cfg STORAGE_DIR) (local storage; sc-admin gc removes expired uploads)
 EOF
 if [[ $RELAY != 0 ]]; then
     health=""

@@ -18,7 +18,8 @@
 #   sc_lighttpd_down DIR
 #   (SC_WEB_SNIPPET=FILE sc_*_up ...: include that installed snippet instead of generating one;
 #   otherwise the routes are generated with --relay RELAY_LISTEN:RELAY_PORT from SC-CONFIG,
-#   127.0.0.1 for a wildcard or missing RELAY_LISTEN, 8090 for a missing RELAY_PORT)
+#   127.0.0.1 for a wildcard or missing RELAY_LISTEN, 8090 for a missing RELAY_PORT, and
+#   --storage-dir STORAGE_DIR, --upload-max STORAGE_MAX_FILE_BYTES from SC-CONFIG)
 #   sc_apache_up DIR PORT BIN-DIR SC-CONFIG MAX-PROCS [--area-dir AREA=DIR]... ROUTE-FILE...
 #   sc_apache_down DIR
 #   sc_relay_up DIR SC-CONFIG BINARY     sc-ws-relay: `BINARY -t` first (config check), then
@@ -40,7 +41,13 @@
 #   sc_stack_init DIR NAME               throwaway stack for tests and bench: free ports, secrets,
 #                                        DIR/sc.conf; sets SC_STACK_{PG_PORT,REDIS_PORT,HTTP_PORT,
 #                                        RELAY_PORT,RELAY_ADMIN_PORT,DB,DB_PASSWORD,REDIS_PASSWORD,
-#                                        CONFIG} (DB = NAME = role); RELAY_WORKERS=2
+#                                        CONFIG,STORAGE_DIR} (DB = NAME = role); RELAY_WORKERS=2;
+#                                        APP_URL http://127.0.0.1:HTTP_PORT; file storage in
+#                                        DIR/files (sc_storage_dir)
+#   sc_storage_dir DIR                   create the local file storage folder (STORAGE_DIR) for
+#                                        the programs: as root owned by www-data (they run as the
+#                                        web server's user, which also reads it for X-Sendfile),
+#                                        mode 0750; the parent must be traversable by www-data
 #   sc_stack_up DIR / sc_stack_down DIR  start / stop its PostgreSQL (DIR/pg) and Redis (DIR/redis)
 #
 # Every *_up waits until the service answers (and fails with the log tail if it does not);
@@ -180,6 +187,13 @@ _sc_npm_current() {
         }' "$1" 2>/dev/null
 }
 
+# ---------------------------------------------------------------- file storage
+sc_storage_dir() {
+    mkdir -p "$1" || return 1
+    if sc_is_root; then chown "$SC_WEB_USER:$SC_WEB_USER" "$1" || return 1; fi
+    chmod 0750 "$1"
+}
+
 # ---------------------------------------------------------------- throwaway stacks
 sc_stack_init() {
     local dir=$1 name=$2
@@ -193,6 +207,8 @@ sc_stack_init() {
     SC_STACK_DB_PASSWORD=$(openssl rand -hex 24)
     SC_STACK_REDIS_PASSWORD=$(openssl rand -hex 24)
     SC_STACK_CONFIG=$dir/sc.conf
+    SC_STACK_STORAGE_DIR=$(realpath -m "$dir/files")
+    sc_storage_dir "$SC_STACK_STORAGE_DIR" || return 1
     cat >"$SC_STACK_CONFIG" <<EOF
 # throwaway config ($name)
 JWT_SECRET=$(openssl rand -hex 32)
@@ -213,6 +229,9 @@ RATE_LIMIT_USER_BURST=50
 RELAY_PORT=$SC_STACK_RELAY_PORT
 RELAY_ADMIN_PORT=$SC_STACK_RELAY_ADMIN_PORT
 RELAY_WORKERS=2
+# signed upload and download URLs point at this stack's web server
+APP_URL=http://127.0.0.1:$SC_STACK_HTTP_PORT
+STORAGE_DIR=$SC_STACK_STORAGE_DIR
 EOF
     # SC_STACK_EXTRA_CONFIG: more KEY=VALUE lines (space separated) for this stack; a key given
     # there replaces the line above (a key twice in one file is an error)
@@ -360,8 +379,12 @@ _sc_web_prepare() {
         rhost=$(sc_conf_get "$conf" RELAY_LISTEN 127.0.0.1)
         rport=$(sc_conf_get "$conf" RELAY_PORT 8090)
         case $rhost in 0.0.0.0|::|'[::]'|'*') rhost=127.0.0.1 ;; *:*) rhost="[$rhost]" ;; esac
+        # X-Sendfile from, and uploads up to, what this config says about file storage
         "$SC_ROOT/scripts/gen-routes.sh" --bin-dir "$bin" --config "$conf" --run-dir "$dir/run" \
-            --max-procs "$procs" --relay "$rhost:$rport" --out "$dir/conf" "$@" || return 1
+            --max-procs "$procs" --relay "$rhost:$rport" \
+            --storage-dir "$(sc_conf_get "$conf" STORAGE_DIR /var/lib/secureconnect/files)" \
+            --upload-max "$(sc_conf_get "$conf" STORAGE_MAX_FILE_BYTES 52428800)" \
+            --out "$dir/conf" "$@" || return 1
         sed -e "s|@ROUTES_CONF@|$dir/conf/$kind-routes.conf|g" "$SC_ROOT/httpd-conf/$kind.conf" >"$snippet"
     fi
     sed -e "s|@STATE_DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@USER@|$user|g" -e "s|@GROUP@|$group|g" \

@@ -10,6 +10,10 @@
  *                                  participant sets call:{id}:participants of live calls
  *   sc-admin purge-messages        delete the messages older than their conversation's
  *                                  message_retention_days (for cron)
+ *   sc-admin gc                    file storage housekeeping (for cron): end the uploads
+ *                                  never completed within their URL's lifetime and give
+ *                                  their quota back, remove the bytes of deleted files,
+ *                                  remove left-over temporary uploads
  *
  * Configuration comes from the environment and the file named by SC_CONFIG
  * (docs/decisions.md). */
@@ -17,14 +21,22 @@
 #include "sc_call.h"
 #include "sc_config.h"
 #include "sc_db.h"
+#include "sc_file.h"
 #include "sc_jwt.h"
 #include "sc_log.h"
 #include "sc_migrate.h"
 #include "sc_ratelimit.h"
 #include "sc_redis.h"
+#include "sc_storage.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char *type_name(sc_config_type t)
 {
@@ -326,6 +338,108 @@ out:
 	return rc;
 }
 
+/* Ends up to $1 uploads whose URL expired (status uploading, upload_expires_at
+ * passed): they become deleted and their owners get the size back. Rows
+ * another transaction holds are skipped (the next batch or run takes them).
+ * One row: how many, how many bytes. */
+static const char SQL_EXPIRE[] =
+    "WITH d AS (UPDATE files f SET status = 'deleted', updated_at = now() "
+    "  WHERE f.file_id IN (SELECT file_id FROM files WHERE status = 'uploading' "
+    "      AND upload_expires_at < now() ORDER BY upload_expires_at LIMIT $1::int "
+    "      FOR UPDATE SKIP LOCKED) "
+    "    AND f.status = 'uploading' RETURNING f.user_id, f.file_size), "
+    SC_SQL_FILE_RELEASE " "
+    "SELECT count(*), coalesce(sum(file_size), 0) FROM d";
+
+#define GC_BATCH    1000
+#define GC_TMP_AGE  3600     /* seconds: a temporary upload older than this is a left-over */
+
+/* Files in STORAGE_DIR/tmp older than GC_TMP_AGE (an upload program that died
+ * while receiving); *n of them removed. 0, or -1 when the folder cannot be read. */
+static int gc_tmp(long long *n)
+{
+	char dir[PATH_MAX];
+	DIR *d;
+	struct dirent *e;
+	time_t now = time(NULL);
+	int len;
+
+	*n = 0;
+	len = snprintf(dir, sizeof(dir), "%s/tmp", sc_config_str(SC_CFG_STORAGE_DIR));
+	if (len < 0 || (size_t)len >= sizeof(dir))
+		return -1;
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_mtime < now - GC_TMP_AGE &&
+		    unlinkat(dirfd(d), e->d_name, 0) == 0)
+			(*n)++;
+	}
+	closedir(d);
+	return 0;
+}
+
+/* sc-admin gc: see the header comment and docs/sc-admin.8. */
+static int gc(void)
+{
+	char batch[16], after[37] = "";
+	const char *p[1] = { batch };
+	sc_db *db = sc_db_new();
+	sc_arena a;
+	sc_db_err err;
+	PGresult *res;
+	long long ended = 0, bytes = 0, n, b, removed = 0, seen = 0, r, tmp = 0;
+	int rc = 1, k;
+
+	sc_arena_init(&a);
+	snprintf(batch, sizeof(batch), "%d", GC_BATCH);
+	do {
+		if (sc_db_exec(db, &a, SQL_EXPIRE, 1, p, SC_DB_RETRY, &res, &err) < 0) {
+			fprintf(stderr, "gc: %s (%lld uploads ended before)\n", err.msg, ended);
+			goto out;
+		}
+		if (sc_parse_i64(PQgetvalue(res, 0, 0), strlen(PQgetvalue(res, 0, 0)), 0, GC_BATCH, &n) < 0 ||
+		    sc_parse_i64(PQgetvalue(res, 0, 1), strlen(PQgetvalue(res, 0, 1)), 0, (long long)9e18,
+		    &b) < 0) {
+			fprintf(stderr, "gc: unexpected answer to the expiry statement\n");
+			goto out;
+		}
+		ended += n;
+		bytes += b;
+		sc_arena_reset(&a);
+	} while (n > 0);
+	printf("gc: %lld expired uploads ended, %lld bytes of quota given back\n", ended, bytes);
+	/* every deleted file's bytes, then its row; what fails stays for the next run */
+	while ((k = sc_storage_purge(db, &a, NULL, GC_BATCH, after, &r)) > 0) {
+		seen += k;
+		removed += r;
+		sc_arena_reset(&a);
+	}
+	if (k < 0) {
+		fprintf(stderr, "gc: cannot list the deleted files\n");
+		goto out;
+	}
+	printf("gc: %lld deleted files removed", removed);
+	if (seen > removed)
+		printf(", %lld left for the next run (see the log)", seen - removed);
+	printf("\n");
+	/* local uploads being received (none when the folder does not exist) */
+	if (gc_tmp(&tmp) < 0) {
+		fprintf(stderr, "gc: cannot read %s/tmp\n", sc_config_str(SC_CFG_STORAGE_DIR));
+		goto out;
+	}
+	printf("gc: %lld left-over temporary uploads removed\n", tmp);
+	rc = seen > removed ? 1 : 0;
+out:
+	sc_arena_cleanup(&a);
+	sc_db_free(db);
+	return rc;
+}
+
 static int load(void)
 {
 	const char *err;
@@ -339,7 +453,7 @@ static int load(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: sc-admin check-config | config-keys | config-doc | "
-	    "migrate [--dir DIR] | rebuild-redis | purge-messages\n");
+	    "migrate [--dir DIR] | rebuild-redis | purge-messages | gc\n");
 	return 2;
 }
 
@@ -386,6 +500,13 @@ int main(int argc, char **argv)
 		if (load() < 0)
 			return 1;
 		return purge_messages();
+	}
+	if (strcmp(argv[1], "gc") == 0) {
+		if (argc != 2)
+			return usage();
+		if (load() < 0)
+			return 1;
+		return gc();
 	}
 	return usage();
 }

@@ -7,13 +7,18 @@
  * target's members), a block in a direct target 403. The new message has its
  * own UUIDv7 id and sent_at, the caller as sender, the source's content,
  * message_type and metadata plus metadata.forwarded_from {message_id,
- * conversation_id, sender_id} (the immediate source), no reply and no files;
- * the target's last_message_at moves to it. One statement. 201 the message;
+ * conversation_id, sender_id} (the immediate source), no reply, and the
+ * source's file_ids under the rule of any message (sc_file.h): the forwarder
+ * may download them already (the source is theirs to read), so a file is
+ * carried unless it is no longer completed (deleted meanwhile), then it is
+ * left out. Forwarding shares the files with the target's members. The
+ * target's last_message_at moves to it. One statement. 201 the message;
  * message.new to the target's members. */
 #include "sc_app.h"
 #include "sc_conv.h"
 #include "sc_db.h"
 #include "sc_events.h"
+#include "sc_file.h"
 #include "sc_reaction.h"
 #include "sc_msg.h"
 #include "sc_row.h"
@@ -31,12 +36,14 @@ static const char SQL_FORWARD[] =
     "         SELECT * FROM acc), "
     SC_SQL_CONV_ACCESS("$2::uuid", "$3::uuid") ", "
     "ins AS (INSERT INTO messages (message_id, conversation_id, sender_id, content, "
-    "          is_encrypted, message_type, metadata, sent_at) "
+    "          is_encrypted, message_type, metadata, file_ids, sent_at) "
     "        SELECT $4::uuid, acc.conversation_id, $3::uuid, src.content, false, "
     "          src.message_type, CASE WHEN jsonb_typeof(src.metadata) = 'object' "
     "            THEN src.metadata ELSE '{}'::jsonb END || jsonb_build_object('forwarded_from', "
     "            jsonb_build_object('message_id', src.message_id, "
     "              'conversation_id', src.conversation_id, 'sender_id', src.sender_id)), "
+    "          ARRAY(SELECT s.id FROM unnest(src.file_ids) WITH ORDINALITY s(id, n) "
+    "                WHERE " SC_SQL_FILES_OK("ARRAY[s.id]", "$3::uuid") " ORDER BY s.n), "
     "          'epoch'::timestamptz + $5::bigint * interval '1 millisecond' "
     "        FROM src, sacc, acc "
     "        WHERE sacc.member AND src.deleted_at IS NULL AND NOT src.is_encrypted "

@@ -4,8 +4,9 @@
  *       client_msg_id?, reply_to_message_id?, file_ids?} - send a message.
  *   One statement decides 404 (no such conversation), 403 (not a member, or
  *   a block in a direct conversation, either way), 400 (reply_to_message_id
- *   not a message of this conversation), 403 (file_ids: no file can be owned
- *   until the files table exists), inserts the message with its UUIDv7 id and
+ *   not a message of this conversation), 403 naming file_ids (a file that is
+ *   not completed, or that the sender neither owns nor may download already:
+ *   sc_file.h), inserts the message with its UUIDv7 id and
  *   the time inside it as sent_at, moves conversations.last_message_at and
  *   returns the members. 201 with the message; message.new to every member.
  *   client_msg_id: a repeated one returns the first message with 200 and no
@@ -18,6 +19,7 @@
 #include "sc_conv.h"
 #include "sc_db.h"
 #include "sc_events.h"
+#include "sc_file.h"
 #include "sc_ids.h"
 #include "sc_msg.h"
 #include "sc_page.h"
@@ -31,15 +33,15 @@
  * $6 is_encrypted, $7 message_type, $8 metadata, $9 client_msg_id, $10 reply_to,
  * $11 file_ids. No row: no such conversation. Columns: member, blocked, reply_ok,
  * files_ok, created, the message (SC_MSG_COLS: the new one, or the earlier one
- * with this client_msg_id, or NULLs), members (csv, when created). files_ok
- * stands for "the sender owns or may download every file" until the files
- * table exists: only an empty list passes. */
+ * with this client_msg_id, or NULLs), members (csv, when created). files_ok:
+ * every file is completed and the sender owns it or may already download it
+ * (SC_SQL_FILES_OK), so nobody gains access to a file by naming its id. */
 static const char SQL_SEND[] =
     "WITH " SC_SQL_CONV_ACCESS("$2::uuid", "$1::uuid") ", "
     "chk AS (SELECT acc.*, acc.member AND NOT acc.blocked AS may, "
     "   ($10::uuid IS NULL OR EXISTS (SELECT 1 FROM messages r WHERE r.message_id = $10::uuid "
     "      AND r.conversation_id = acc.conversation_id)) AS reply_ok, "
-    "   cardinality($11::uuid[]) = 0 AS files_ok FROM acc), "
+    "   " SC_SQL_FILES_OK("$11::uuid[]", "$1::uuid") " AS files_ok FROM acc), "
     "ins AS (INSERT INTO messages (message_id, conversation_id, sender_id, content, is_encrypted, "
     "          message_type, metadata, client_msg_id, reply_to_message_id, file_ids, sent_at) "
     "        SELECT $3::uuid, chk.conversation_id, $1::uuid, $5, $6::boolean, $7, $8::jsonb, $9, "

@@ -5,14 +5,17 @@
  * (booleans); other fields are ignored; 400 naming a wrong field, 400 when none
  * is given; 200 the updated user.
  * DELETE: {password}; 401 when wrong; then one statement scrubs the personal
- * fields, marks the account deleted (login refuses it), deletes its E2EE
- * prekeys and revokes every session, which Redis then refuses at once;
- * 200 {deleted:true}. */
+ * fields, marks the account deleted (login refuses it), revokes every
+ * session, which Redis then refuses at once, deletes its E2EE prekeys, and
+ * marks every file of the account deleted (no longer downloadable by anyone,
+ * quota back to 0). The bytes of up to 100 files are removed at once, best
+ * effort; sc-admin gc removes the rest. 200 {deleted:true}. */
 #include "sc_account.h"
 #include "sc_app.h"
 #include "sc_db.h"
 #include "sc_password.h"
 #include "sc_rand.h"
+#include "sc_storage.h"
 #include "sc_user.h"
 
 #include <stdio.h>
@@ -33,21 +36,28 @@ static const char SQL_PATCH[] =
     "WHERE u.user_id = $1 AND u.deleted_at IS NULL RETURNING " SC_USER_SELF_COLS;
 
 /* Scrubs the account whose hash is still $2, revokes all its sessions and
- * deletes its prekeys (identity, signed, Kyber, one-time, claim records);
- * one row per revoked session id (one NULL row when none was open), no row
- * when the account was deleted or its password changed meanwhile. */
+ * deletes its prekeys (identity, signed, Kyber, one-time, claim records)
+ * and marks all its files deleted; one row per revoked session id (one NULL
+ * row when none was open), no row when the account was deleted or its
+ * password changed meanwhile. */
 static const char SQL_DELETE[] =
     "WITH u AS (UPDATE users SET email = $3, username = $4, display_name = 'Deleted user', "
     "             avatar_url = NULL, password_hash = '!', status = 'deleted', "
-    "             searchable = false, settings = '{}', deleted_at = now(), updated_at = now() "
+    "             searchable = false, settings = '{}', storage_used_bytes = 0, "
+    "             deleted_at = now(), updated_at = now() "
     "           WHERE user_id = $1 AND deleted_at IS NULL AND password_hash = $2 "
     "           RETURNING user_id), "
     "s AS (UPDATE sessions x SET revoked_at = now(), revoked_reason = 'account deleted' "
     "      FROM u WHERE x.user_id = u.user_id AND x.revoked_at IS NULL RETURNING x.session_id), "
     "k1 AS (DELETE FROM e2ee_keys k USING u WHERE k.user_id = u.user_id), "
     "k2 AS (DELETE FROM e2ee_one_time_keys k USING u WHERE k.user_id = u.user_id), "
-    "k3 AS (DELETE FROM e2ee_claimed_keys k USING u WHERE k.user_id = u.user_id) "
+    "k3 AS (DELETE FROM e2ee_claimed_keys k USING u WHERE k.user_id = u.user_id), "
+    "f AS (UPDATE files x SET status = 'deleted', updated_at = now() "
+    "      FROM u WHERE x.user_id = u.user_id AND x.status <> 'deleted' RETURNING 1) "
     "SELECT s.session_id FROM u LEFT JOIN s ON true";
+
+/* Files whose bytes an account deletion removes at once (gc does the rest). */
+#define PURGE_AT_ONCE 100
 
 /* 1 when key is given as JSON null */
 static int is_null(json_object *o, const char *key)
@@ -105,7 +115,8 @@ static int delete_me(sc_req *req, sc_resp *resp)
 {
 	const char *pw, *hash, *id = req->user.user_id;
 	json_object *v;
-	char email[96], name[48], hex[33], salt[17];
+	char email[96], name[48], hex[33], salt[17], after[37];
+	long long removed;
 	size_t plen, i, o = 0;
 	PGresult *res;
 	sc_db_err err;
@@ -141,6 +152,8 @@ static int delete_me(sc_req *req, sc_resp *resp)
 		return sc_resp_error(resp, 409, "the account changed meanwhile, try again");
 	if (sc_account_revoked(req, resp, res, 0, 1) < 0)
 		return -1;
+	after[0] = '\0';
+	sc_storage_purge(req->db, req->arena, id, PURGE_AT_ONCE, after, &removed);
 	v = json_object_new_object();
 	json_object_object_add(v, "deleted", json_object_new_boolean(1));
 	sc_resp_json(resp, 200, v);

@@ -29,6 +29,7 @@ check() { if eval "$2"; then ok; else bad "$1"; fi; }
 sc_stack_init "$T" sc_inst || { echo "install: 0 passed, 1 failed"; exit 1; }
 P=$T/prefix
 SC_CONFIG_PATH=$SC_STACK_CONFIG SC_SOCKET_DIR=$T/lighttpd/run SC_RELAY_ADDR=127.0.0.1:$SC_STACK_RELAY_PORT \
+	SC_STORAGE_DIR=$SC_STACK_STORAGE_DIR \
 	"$ROOT/scripts/install.sh" "" "$P" >"$T/install.log" 2>&1 || { cat "$T/install.log"; bad "make install failed"; }
 
 for f in bin/sc-admin lib/secureconnect/cgi-bin/ops-health.fcgi lib/secureconnect/cgi-bin/ops-notfound.fcgi \
@@ -50,6 +51,11 @@ check "lighttpd routes pass the Upgrade" "grep -qF 'proxy.header = ( \"upgrade\"
 check "lighttpd snippet loads mod_proxy" "grep -q '^server.modules.*mod_proxy' '$R/lighttpd.conf'"
 check "Apache routes proxy /v1/ws to the relay" "grep -E '^ProxyPassMatch \"\\^\\(\\?:/v1/ws\\|' '$R/apache-routes.conf' | grep -qF '\"http://127.0.0.1:$SC_STACK_RELAY_PORT\" upgrade=websocket'"
 check "Apache snippet loads mod_proxy_http" "grep -q 'LoadModule proxy_http_module' '$R/apache.conf'"
+# file downloads: X-Sendfile for the download program only, from SC_STORAGE_DIR
+check "lighttpd routes: x-sendfile from STORAGE_DIR" "grep -qF '\"x-sendfile-docroot\" => ( \"$SC_STACK_STORAGE_DIR\" )' '$R/lighttpd-routes.conf'"
+check "lighttpd routes: x-sendfile for one program" "[[ \$(grep -c '\"x-sendfile\" => \"enable\"' '$R/lighttpd-routes.conf') == 1 ]]"
+check "Apache routes: XSendFilePath STORAGE_DIR" "grep -qF 'XSendFilePath \"$SC_STACK_STORAGE_DIR\"' '$R/apache-routes.conf'"
+check "Apache snippet loads mod_xsendfile" "grep -q 'LoadModule xsendfile_module' '$R/apache.conf'"
 U=$P/lib/systemd/system/sc-ws-relay.service
 check "unit starts the installed relay" "grep -qx 'ExecStart=$P/sbin/sc-ws-relay' '$U'"
 check "unit names the config" "grep -qx 'Environment=SC_CONFIG=$SC_STACK_CONFIG' '$U'"

@@ -39,6 +39,7 @@ static const sc_endpoint ep_post = { "t/post", "/v1/things", SC_M_POST | SC_M_PU
 static const sc_endpoint ep_opt = { "t/opt", "/v1/opt", SC_M_POST | SC_M_GET, 100,
 	SC_EP_JSON, h_ok };
 static const sc_endpoint ep_raw = { "t/raw", "/v1/raw", SC_M_POST, 0, 0, h_ok };
+static const sc_endpoint ep_stream = { "t/stream", "/v1/stream", SC_M_PUT, 1000, SC_EP_STREAM, h_ok };
 
 #define UUID "123e4567-e89b-12d3-a456-426614174000"
 
@@ -253,6 +254,16 @@ static void test_media_type(void **state)
 	REQ("REQUEST_METHOD=POST", "REQUEST_URI=/v1/things", "CONTENT_LENGTH=0",
 	    "CONTENT_TYPE=text/plain");
 	assert_int_equal(sc_app_precheck(&ep_post, &req, &resp), 1);
+	/* a streaming endpoint (file uploads) takes any type, or none, within its cap */
+	REQ("REQUEST_METHOD=PUT", "REQUEST_URI=/v1/stream", "CONTENT_LENGTH=1000",
+	    "CONTENT_TYPE=image/png");
+	assert_int_equal(sc_app_precheck(&ep_stream, &req, &resp), 1);
+	REQ("REQUEST_METHOD=PUT", "REQUEST_URI=/v1/stream", "CONTENT_LENGTH=10");
+	assert_int_equal(sc_app_precheck(&ep_stream, &req, &resp), 1);
+	REQ("REQUEST_METHOD=PUT", "REQUEST_URI=/v1/stream", "CONTENT_LENGTH=1001",
+	    "CONTENT_TYPE=image/png");
+	assert_int_equal(sc_app_precheck(&ep_stream, &req, &resp), 0);
+	assert_int_equal(resp.status, 413);
 }
 
 static void test_json_required(void **state)
