@@ -247,21 +247,30 @@ integration-asan: all $(ASAN_PROGS)
 	@SC_BUILD=$(B)/asan SC_SERVERS=lighttpd SC_STACK_EXTRA_CONFIG="DB_PREPARED_STATEMENTS=true" \
 	  SC_LABEL="ASan+UBSan build, prepared statements" tests/integration/run.sh
 
-# make test runs two integration passes at the same time, each on its own stack and loopback
-# port range: lighttpd with the plain build (unnamed statements), and Apache with every program
-# and the relay built with ASan+UBSan and named prepared statements. Both servers see every
-# suite, and every program runs under the sanitizers; a third pass (plain Apache) pushed
-# make test to the 15-minute limit on 2 cores. `make integration` runs both servers with the
-# plain build, `make integration-asan` lighttpd with the ASan build.
+# make test runs the integration suites of both servers at the same time, on four stacks with
+# their own loopback port ranges: lighttpd with the plain build (unnamed statements), and Apache
+# with every program and the relay built with ASan+UBSan and named prepared statements, each
+# server's suites shared between two stacks (INTEGRATION_A below, and all the others). Both
+# servers see every suite, and every program runs under the sanitizers. The suites wait on the
+# servers more than they compute, so four stacks keep two cores busier than two did.
+# `make integration` runs both servers with the plain build, `make integration-asan` lighttpd
+# with the ASan build.
+INTEGRATION_A := accounts admin presence ticket turn relay keys calls storage-s3
+ASAN_RUN := SC_BUILD=$(B)/asan SC_SERVERS=apache SC_STACK_EXTRA_CONFIG=DB_PREPARED_STATEMENTS=true \
+  SC_LABEL='ASan+UBSan build, prepared statements'
 integration-all: all $(ASAN_PROGS)
 	@tests/integration/graceful.sh $(B)
 	@tests/integration/graceful.sh $(B)/asan
 	@tests/integration/install.sh
 	@tests/parallel.sh \
-	  "lighttpd=SC_SERVERS=lighttpd SC_PORT_LO=61000 SC_PORT_HI=63199 tests/integration/run.sh" \
-	  "apache-asan=SC_BUILD=$(B)/asan SC_SERVERS=apache SC_PORT_LO=63200 SC_PORT_HI=65535 \
-	    SC_STACK_EXTRA_CONFIG=DB_PREPARED_STATEMENTS=true \
-	    SC_LABEL='ASan+UBSan build, prepared statements' tests/integration/run.sh"
+	  "lighttpd-a=SC_SERVERS=lighttpd SC_SUITES='$(INTEGRATION_A)' SC_PORT_LO=61000 SC_PORT_HI=62099 \
+	    tests/integration/run.sh" \
+	  "lighttpd-b=SC_SERVERS=lighttpd SC_SUITES_SKIP='$(INTEGRATION_A)' SC_PORT_LO=62100 SC_PORT_HI=63199 \
+	    tests/integration/run.sh" \
+	  "apache-asan-a=$(ASAN_RUN) SC_SUITES='$(INTEGRATION_A)' SC_PORT_LO=63200 SC_PORT_HI=64399 \
+	    tests/integration/run.sh" \
+	  "apache-asan-b=$(ASAN_RUN) SC_SUITES_SKIP='$(INTEGRATION_A)' SC_PORT_LO=64400 SC_PORT_HI=65535 \
+	    tests/integration/run.sh"
 
 test: deps
 	@$(MAKE) --no-print-directory -j2 all $(ASAN_PROGS) $(UNITS) $(ASAN_UNITS) $(FUZZERS)

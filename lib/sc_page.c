@@ -142,3 +142,25 @@ void sc_page_finish(json_object *data, const char *next)
 	json_object_object_add(data, "next_cursor", json_object_new_string(next ? next : ""));
 	json_object_object_add(data, "has_more", json_object_new_boolean(next != NULL));
 }
+
+int sc_page_answer(sc_req *req, sc_resp *resp, const char *key, json_object *list,
+    const PGresult *res, long long limit, const char *kind, int n, const int *cols)
+{
+	json_object *o = json_object_new_object();
+	const char *last[SC_PAGE_FIELDS_MAX];
+	char *next = NULL;
+	int i;
+
+	json_object_object_add(o, key, list);
+	if (PQntuples(res) > limit) {
+		for (i = 0; i < n && i < SC_PAGE_FIELDS_MAX; i++)
+			last[i] = PQgetvalue(res, (int)limit - 1, cols[i]);
+		if ((next = sc_page_cursor_encode(req->arena, kind, n, last)) == NULL) {
+			json_object_put(o);
+			return sc_resp_fail(resp, "cannot encode the cursor");
+		}
+	}
+	sc_page_finish(o, next);
+	sc_resp_json(resp, 200, o);
+	return 0;
+}

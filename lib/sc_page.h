@@ -16,16 +16,20 @@
  *         (have = sc_page_cursor(req, "users.search", 2, after, &e)) < 0)
  *             return sc_resp_verr(resp, &e);
  *     ... SELECT ... LIMIT limit + 1 ...
- *     more = rows > limit;  next = more ? sc_page_cursor_encode(...) : NULL;
- *     sc_page_finish(data, next); */
+ *     list = the first min(rows, limit) rows as JSON;
+ *     return sc_page_answer(req, resp, "users", list, res, limit, "users.search", 2, cols);
+ * (sc_page_answer encodes the cursor from row limit - 1 when there are more rows;
+ * sc_page_cursor_encode and sc_page_finish are its parts, for lists shaped otherwise). */
 #ifndef SC_PAGE_H
 #define SC_PAGE_H
 
 #include <json-c/json.h>
+#include <libpq-fe.h>
 
 #include "sc_arena.h"
 #include "sc_json.h"
 #include "sc_req.h"
+#include "sc_resp.h"
 
 #define SC_PAGE_DEFAULT      20
 #define SC_PAGE_MAX          100
@@ -54,5 +58,13 @@ int sc_page_bad_cursor(sc_verr *e);
 /* Add "next_cursor" (the cursor, or "" when next is NULL: the last page) and
  * "has_more" to a list answer. */
 void sc_page_finish(json_object *data, const char *next);
+
+/* Answer a list page 200 {<key>: list, next_cursor, has_more}: res holds up
+ * to limit + 1 rows (the extra one only says there are more); when it has
+ * more than limit, the cursor of list `kind` is made of columns cols[0..n) of
+ * row limit - 1. Takes list. 0, or -1 with a 500 in resp (a cursor too long
+ * to encode: a programming error). */
+int sc_page_answer(sc_req *req, sc_resp *resp, const char *key, json_object *list,
+    const PGresult *res, long long limit, const char *kind, int n, const int *cols);
 
 #endif

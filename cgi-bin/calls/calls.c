@@ -41,14 +41,14 @@ static const char SQL_LOG[] =
 static int handle(sc_req *req, sc_resp *resp)
 {
 	const char *after[2] = { NULL, NULL }, *cv = sc_req_query(req, "conversation_id"), *p[6];
-	char lim[24], conv[SC_UUID_STRLEN + 1], *next = NULL;
+	char lim[24], conv[SC_UUID_STRLEN + 1];
 	long long limit, pos;
 	int rows, i;
 	sc_call_cfg cfg;
 	PGresult *res;
 	sc_db_err err;
 	sc_verr e;
-	json_object *o, *list, *c;
+	json_object *list, *c;
 
 	if (cv != NULL && cv[0] == '\0')
 		cv = NULL;   /* an empty conversation_id= is no filter, as in message search */
@@ -70,12 +70,6 @@ static int handle(sc_req *req, sc_resp *resp)
 	if (sc_db_exec(req->db, req->arena, SQL_LOG, 6, p, SC_DB_RETRY, &res, &err) < 0)
 		return sc_app_db_error(resp, &err);
 	rows = PQntuples(res);
-	if (rows > limit) {
-		const char *last[2] = { PQgetvalue(res, (int)limit - 1, 0),
-		                        PQgetvalue(res, (int)limit - 1, 1) };
-		if ((next = sc_page_cursor_encode(req->arena, KIND, 2, last)) == NULL)
-			return sc_resp_fail(resp, "cannot encode the cursor");
-	}
 	list = json_object_new_array();
 	for (i = 0; i < rows && i < limit; i++) {
 		if ((c = sc_row_json(res, i, 2)) == NULL)
@@ -85,11 +79,7 @@ static int handle(sc_req *req, sc_resp *resp)
 		json_object_object_add(c, "missed", sc_row_bool(res, i, 4));
 		json_object_array_add(list, c);
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "calls", list);
-	sc_page_finish(o, next);
-	sc_resp_json(resp, 200, o);
-	return 0;
+	return sc_page_answer(req, resp, "calls", list, res, limit, KIND, 2, (const int[]){ 0, 1 });
 }
 
 static const sc_endpoint ep = {

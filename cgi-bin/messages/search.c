@@ -83,13 +83,13 @@ static char *query_text(sc_req *req)
 static int handle(sc_req *req, sc_resp *resp)
 {
 	const char *after[1] = { NULL }, *cv = sc_req_query(req, "conversation_id"), *p[5];
-	char *q = query_text(req), lim[24], conv[SC_UUID_STRLEN + 1], *next = NULL;
+	char *q = query_text(req), lim[24], conv[SC_UUID_STRLEN + 1];
 	long long limit;
 	int rows, i, c0, rc;
 	PGresult *res;
 	sc_db_err err;
 	sc_verr e;
-	json_object *o, *list, *m;
+	json_object *list, *m;
 
 	if (q == NULL)
 		return sc_verr_set(&e, "q", "must be 1..%d characters", Q_MAX), sc_resp_verr(resp, &e);
@@ -127,18 +127,7 @@ static int handle(sc_req *req, sc_resp *resp)
 		json_object_object_add(m, "snippet", sc_row_text(res, i, c0 + SC_MSG_NCOLS));
 		json_object_array_add(list, m);
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "messages", list);
-	if (rows > limit) {
-		const char *last[1] = { PQgetvalue(res, (int)limit - 1, c0) };
-		if ((next = sc_page_cursor_encode(req->arena, KIND, 1, last)) == NULL) {
-			json_object_put(o);
-			return sc_resp_fail(resp, "cannot encode the cursor");
-		}
-	}
-	sc_page_finish(o, next);
-	sc_resp_json(resp, 200, o);
-	return 0;
+	return sc_page_answer(req, resp, "messages", list, res, limit, KIND, 1, (const int[]){ c0 });
 }
 
 static const sc_endpoint ep = {

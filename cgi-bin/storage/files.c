@@ -24,14 +24,14 @@ static const char SQL_LIST[] =
 
 static int handle(sc_req *req, sc_resp *resp)
 {
-	const char *after[2] = { NULL, NULL }, *p[4], *next = NULL;
+	const char *after[2] = { NULL, NULL }, *p[4];
 	char lim[24], fid[SC_UUID_STRLEN + 1];
 	long long limit, pos;
 	int have, rows, i;
 	sc_verr e;
 	PGresult *res;
 	sc_db_err err;
-	json_object *o, *arr;
+	json_object *arr;
 
 	if (sc_page_limit(req, &limit, &e) < 0 ||
 	    (have = sc_page_cursor(req, KIND, 2, after, &e)) < 0)
@@ -50,18 +50,8 @@ static int handle(sc_req *req, sc_resp *resp)
 	arr = json_object_new_array();
 	for (i = 0; i < rows && i < limit; i++)
 		json_object_array_add(arr, sc_file_json(res, i, 0));
-	if (rows > limit) {
-		const char *f[2] = { PQgetvalue(res, i - 1, SC_FILE_NCOLS), PQgetvalue(res, i - 1, 0) };
-		if ((next = sc_page_cursor_encode(req->arena, KIND, 2, f)) == NULL) {
-			json_object_put(arr);
-			return sc_resp_fail(resp, "cannot encode the cursor");
-		}
-	}
-	o = json_object_new_object();
-	json_object_object_add(o, "files", arr);
-	sc_page_finish(o, next);
-	sc_resp_json(resp, 200, o);
-	return 0;
+	return sc_page_answer(req, resp, "files", arr, res, limit, KIND, 2,
+	    (const int[]){ SC_FILE_NCOLS, 0 });
 }
 
 static const sc_endpoint ep = {

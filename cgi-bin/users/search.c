@@ -74,14 +74,14 @@ static char *like_escaped(sc_arena *a, const char *q)
 
 static int handle(sc_req *req, sc_resp *resp)
 {
-	const char *after[2] = { NULL, NULL }, *last[2];
+	const char *after[2] = { NULL, NULL };
 	char *q = query_text(req), norm[256], lim[24], *end;
 	long long limit;
 	int rows = 0, i, rc;
 	PGresult *res = NULL;
 	sc_db_err err;
 	sc_verr e;
-	json_object *o, *list;
+	json_object *list;
 
 	if (q == NULL)
 		return sc_verr_set(&e, "q", "must be 2..100 characters"), sc_resp_verr(resp, &e);
@@ -111,22 +111,8 @@ static int handle(sc_req *req, sc_resp *resp)
 	list = json_object_new_array();
 	for (i = 0; i < rows && i < limit; i++)
 		json_object_array_add(list, sc_user_json(res, i, 0, SC_USER_PUBLIC));
-	o = json_object_new_object();
-	json_object_object_add(o, "users", list);
-	if (rows > limit) {
-		last[0] = PQgetvalue(res, (int)limit - 1, SC_USER_PUBLIC_NCOLS);
-		last[1] = PQgetvalue(res, (int)limit - 1, 0);
-		char *next = sc_page_cursor_encode(req->arena, KIND, 2, last);
-		if (next == NULL) {
-			json_object_put(o);
-			return sc_resp_fail(resp, "cannot encode the cursor");
-		}
-		sc_page_finish(o, next);
-	} else {
-		sc_page_finish(o, NULL);
-	}
-	sc_resp_json(resp, 200, o);
-	return 0;
+	return sc_page_answer(req, resp, "users", list, res, limit, KIND, 2,
+	    (const int[]){ SC_USER_PUBLIC_NCOLS, 0 });
 }
 
 static const sc_endpoint ep = {

@@ -18,7 +18,8 @@
 # folder), started after Redis for the whole run, log in SC_TMP/relay/relay.log.
 #
 # Environment: SC_BUILD (default ./build), SC_SERVERS (default "lighttpd apache"),
-# SC_MAX_PROCS (default 2), SC_KEEP_TMP=1 keeps the temporary folder, SC_CASES (default
+# SC_MAX_PROCS (default 2), SC_KEEP_TMP=1 keeps the temporary folder, SC_SUITES="core accounts ..."
+# (only these suites; core is cases.sh) or SC_SUITES_SKIP="..." (all but these), SC_CASES (default
 # tests/integration/cases.sh), SC_LABEL (shown in the suite headers), SC_RELAY=0 runs without
 # the relay (its routes then answer 503 from the web server; for work on the FastCGI side only).
 # Any AddressSanitizer/UBSan/LeakSanitizer report in the server logs or in the relay's log
@@ -39,6 +40,25 @@ ADMIN=$BUILD/tools/sc-admin
 CASES=${SC_CASES:-$ROOT/tests/integration/cases.sh}
 [[ -x $ADMIN ]] || die "$ADMIN is missing; run make first"
 [[ -f $CASES ]] || die "$CASES is missing"
+# The suites of this run: SC_CASES alone; else cases.sh ("core") and every cases-<area>.sh,
+# narrowed by SC_SUITES (only these areas) or SC_SUITES_SKIP (all but these), so that make test
+# can share the suites of one server between two stacks.
+SUITE_FILES=()
+if [[ -n ${SC_CASES:-} ]]; then
+    SUITE_FILES=("$CASES")
+else
+    for c in "$CASES" "$ROOT"/tests/integration/cases-*.sh; do
+        area=${c##*/cases}; area=${area#-}; area=${area%.sh}; area=${area:-core}
+        if [[ -n ${SC_SUITES:-} ]]; then [[ " $SC_SUITES " == *" $area "* ]] || continue; fi
+        if [[ -n ${SC_SUITES_SKIP:-} ]]; then [[ " $SC_SUITES_SKIP " == *" $area "* ]] && continue; fi
+        SUITE_FILES+=("$c")
+    done
+    for area in ${SC_SUITES:-} ${SC_SUITES_SKIP:-}; do
+        [[ $area == core || -f $ROOT/tests/integration/cases-$area.sh ]] ||
+            die "SC_SUITES/SC_SUITES_SKIP: no suite \"$area\" (tests/integration/cases-$area.sh)"
+    done
+fi
+[[ ${#SUITE_FILES[@]} -gt 0 ]] || die "no suite to run"
 compgen -G "$BUILD/cgi-bin/*.fcgi" >/dev/null || die "no $BUILD/cgi-bin/*.fcgi; run make first"
 SERVERS=${SC_SERVERS:-lighttpd apache}
 MAX_PROCS=${SC_MAX_PROCS:-2}
@@ -148,9 +168,10 @@ for SERVER in $SERVERS; do
         FAILED+=("$SERVER")
         continue
     fi
-    # cases.sh first, then every cases-<area>.sh beside it (one file per issue area)
+    # cases.sh first, then every cases-<area>.sh beside it (one file per issue area), or the
+    # share of them SC_SUITES / SC_SUITES_SKIP name
     rc=0
-    for c in "$CASES" $( [[ -z ${SC_CASES:-} ]] && ls "$ROOT"/tests/integration/cases-*.sh 2>/dev/null); do
+    for c in "${SUITE_FILES[@]}"; do
         t0=$SECONDS
         SC_BASE=http://127.0.0.1:$HTTP_PORT SC_SERVER=$SERVER bash "$c" || rc=1
         echo "integration: $(basename "$c") via $SERVER took $((SECONDS - t0)) s"
