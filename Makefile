@@ -207,10 +207,27 @@ $(B)/asan/tools/sc-admin: tools/sc-admin.c $(B)/asan/lib/libsc.a
 	$(CC) $(ALL_CFLAGS) -U_FORTIFY_SOURCE -O1 $(SAN) -o $@ $< $(B)/asan/lib/libsc.a $(PKG_LIBS)
 
 # ---- fuzzing (clang libFuzzer) ----
-$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(WS_PURE_SRC) $(wildcard lib/*.h ws-relay/*.h)
+# libsc and the relay's pure parsers compiled once for all fuzzers (coverage instrumentation and
+# ASan+UBSan), then each fuzzer links against that archive.
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib -Iws-relay $(PKG_CFLAGS)
+FUZZ_OBJ := $(LIB_SRC:lib/%.c=$(B)/fuzz/obj/lib/%.o) $(WS_PURE_SRC:ws-relay/%.c=$(B)/fuzz/obj/ws-relay/%.o)
+FUZZ_A   := $(B)/fuzz/libsc-fuzz.a
+
+$(B)/fuzz/obj/lib/%.o: lib/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib -Iws-relay $(PKG_CFLAGS) \
-	  -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(WS_PURE_SRC) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+$(B)/fuzz/obj/ws-relay/%.o: ws-relay/%.c $(wildcard lib/*.h ws-relay/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+$(FUZZ_A): $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_A) $(wildcard lib/*.h ws-relay/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_A) $(PKG_LIBS)
 
 fuzz-replay: $(FUZZERS)
 	@tests/fuzz/run.sh replay $(FUZZERS)
@@ -261,9 +278,9 @@ ASAN_RUN := SC_BUILD=$(B)/asan SC_SERVERS=apache SC_STACK_EXTRA_CONFIG=DB_PREPAR
 integration-all: all $(ASAN_PROGS)
 	@tests/integration/graceful.sh $(B)
 	@tests/integration/graceful.sh $(B)/asan
-	@tests/integration/install.sh
 	@tests/parallel.sh \
-	  "lighttpd-a=SC_SERVERS=lighttpd SC_SUITES='$(INTEGRATION_A)' SC_PORT_LO=61000 SC_PORT_HI=62099 \
+	  "install=SC_PORT_LO=61600 SC_PORT_HI=62099 tests/integration/install.sh" \
+	  "lighttpd-a=SC_SERVERS=lighttpd SC_SUITES='$(INTEGRATION_A)' SC_PORT_LO=61000 SC_PORT_HI=61599 \
 	    tests/integration/run.sh" \
 	  "lighttpd-b=SC_SERVERS=lighttpd SC_SUITES_SKIP='$(INTEGRATION_A)' SC_PORT_LO=62100 SC_PORT_HI=63199 \
 	    tests/integration/run.sh" \

@@ -312,7 +312,7 @@ test_refused() {
         "identity_key: missing|identity_key|del(.identity_key)|"
         "identity_key: a number|identity_key|.identity_key = 5|"
         "identity_key: malformed base64|identity_key|.identity_key = \$v|@@@@"
-        "identity_key: base64url|identity_key|.identity_key = \$v|$(tr '+/' '-_' <<<"${id}" | sed 's/A/-/')"
+        "identity_key: base64url|identity_key|.identity_key = \$v|${id:0:1}-$(tr '+/' '-_' <<<"${id:2}")"
         "identity_key: white space|identity_key|.identity_key = \$v|${id:0:20} ${id:20}"
         "identity_key: 31 bytes|identity_key|.identity_key = \$v|$(b64_of "$(openssl rand -hex 31)")"
         "identity_key: 34 bytes|identity_key|.identity_key = \$v|$(b64_of "05$(openssl rand -hex 33)")"
