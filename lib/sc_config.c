@@ -360,6 +360,8 @@ static int validate(int k)
 			return seterr("%s: must be empty or at least 16 bytes", d->name);
 		if (k == SC_CFG_STORAGE_URL_KEY && s->len != 0 && s->len < 32)
 			return seterr("%s: must be empty or at least 32 bytes", d->name);
+		if (k == SC_CFG_TOTP_KEY && s->len != 0 && s->len < 32)
+			return seterr("%s: must be empty or at least 32 bytes", d->name);
 		/* fallthrough */
 	case SC_CT_STR:
 		if ((long long)s->len < d->min || (long long)s->len > d->max)

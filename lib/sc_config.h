@@ -63,6 +63,8 @@ typedef enum {
 	X(DB_NAME, SC_CT_STR, "secureconnect", 1, 63, NULL, 0, "PostgreSQL database.") \
 	X(DB_SSL_MODE, SC_CT_ENUM, "prefer", 0, 0, \
 	  "disable,allow,prefer,require,verify-ca,verify-full", 0, "libpq sslmode.") \
+	X(DB_GSS_ENC_MODE, SC_CT_ENUM, "disable", 0, 0, "disable,prefer,require", 0, \
+	  "libpq gssencmode. disable (the default) skips the Kerberos credential lookup at every connect; prefer or require for PostgreSQL with GSSAPI encryption.") \
 	X(DB_STATEMENT_TIMEOUT_MS, SC_CT_INT, "5000", 100, 600000, NULL, 0, \
 	  "statement_timeout of every connection, in milliseconds.") \
 	X(DB_CONNECT_TIMEOUT_S, SC_CT_INT, "5", 1, 60, NULL, 0, \
@@ -83,6 +85,43 @@ typedef enum {
 	  "Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed.") \
 	X(APP_URL, SC_CT_URL, "http://127.0.0.1:8080", 0, 0, NULL, 0, \
 	  "Public base URL of the API, used in links and signed URLs.") \
+	X(SMTP_URL, SC_CT_STR, "smtp://127.0.0.1:1025", 1, 1024, NULL, 0, \
+	  "Mail server: smtp://host:port (STARTTLS per SMTP_STARTTLS) or smtps://host:port (TLS from the start).") \
+	X(SMTP_STARTTLS, SC_CT_ENUM, "off", 0, 0, "off,try,required", 0, \
+	  "STARTTLS on smtp:// URLs: off, try (use it when offered) or required (refuse to send without).") \
+	X(SMTP_USERNAME, SC_CT_STR, "", 0, 256, NULL, 0, "SMTP AUTH user name (empty: no AUTH).") \
+	X(SMTP_PASSWORD, SC_CT_SECRET, "", 0, 1024, NULL, 0, \
+	  "SMTP AUTH password (or SMTP_PASSWORD_FILE).") \
+	X(SMTP_FROM, SC_CT_STR, "SecureConnect <noreply@localhost>", 3, 320, NULL, 0, \
+	  "From: of every mail, \"Name <address>\" or an address.") \
+	X(SMTP_TIMEOUT_MS, SC_CT_INT, "3000", 100, 120000, NULL, 0, \
+	  "Whole-send timeout of one mail, in milliseconds; a request never waits longer for the mail server (the mail stays in the outbox).") \
+	X(MAIL_TEMPLATE_DIR, SC_CT_STR, "/etc/secureconnect/mail", 1, 1024, NULL, 0, \
+	  "Folder of the mail templates (<name>.subject, <name>.txt, <name>.html); an admin may edit them.") \
+	X(MAIL_OUTBOX_EXPIRY_SECONDS, SC_CT_INT, "86400", 60, 2592000, NULL, 0, \
+	  "How long an unsent mail is retried before it is given up.") \
+	X(AUTH_REQUIRE_VERIFIED_EMAIL, SC_CT_BOOL, "false", 0, 0, NULL, 0, \
+	  "Refuse login (403 EMAIL_NOT_VERIFIED) until the account's e-mail address is verified.") \
+	X(EMAIL_VERIFY_TOKEN_SECONDS, SC_CT_INT, "86400", 300, 604800, NULL, 0, \
+	  "Lifetime of an e-mail verification (and e-mail change) link.") \
+	X(PASSWORD_RESET_TOKEN_SECONDS, SC_CT_INT, "3600", 300, 86400, NULL, 0, \
+	  "Lifetime of a password reset link.") \
+	X(PASSWORD_RESET_PER_HOUR, SC_CT_INT, "5", 1, 1000, NULL, 0, \
+	  "Password reset requests per hour for one e-mail address (beyond: 429).") \
+	X(PASSWORD_RESET_IP_PER_HOUR, SC_CT_INT, "30", 1, 100000, NULL, 0, \
+	  "Password reset requests per hour from one client address (beyond: 429).") \
+	X(MAIL_RESEND_PER_HOUR, SC_CT_INT, "5", 1, 1000, NULL, 0, \
+	  "Verification mails (resend, e-mail change) per hour for one user (beyond: 429).") \
+	X(TOTP_KEY, SC_CT_SECRET, "", 0, 4096, NULL, 0, \
+	  "AES-256-GCM key sealing the TOTP secrets: empty (derived from JWT_SECRET) or at least 32 bytes. Use TOTP_KEY_FILE to keep it in a file.") \
+	X(TOTP_ISSUER, SC_CT_STR, "SecureConnect", 1, 64, NULL, 0, \
+	  "Issuer shown by authenticator apps (the otpauth:// URI's issuer).") \
+	X(MFA_TOKEN_SECONDS, SC_CT_INT, "300", 30, 3600, NULL, 0, \
+	  "Lifetime of the mfa_token between the password and the code of a login with 2FA.") \
+	X(MFA_PER_MINUTE, SC_CT_INT, "5", 1, 1000, NULL, 0, \
+	  "2FA code checks per minute for one account (login/2fa, enable, disable); beyond: 429.") \
+	X(MFA_BURST, SC_CT_INT, "5", 1, 1000, NULL, 0, \
+	  "2FA code checks one account may make at once.") \
 	X(HSTS_MAX_AGE, SC_CT_INT, "31536000", 0, 63072000, NULL, 0, \
 	  "max-age of Strict-Transport-Security, sent only on HTTPS requests; 0 turns it off.") \
 	X(LOG_LEVEL, SC_CT_ENUM, "info", 0, 0, "debug,info,warn,error", 0, \

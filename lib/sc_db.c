@@ -79,11 +79,11 @@ static void on_notice(void *arg, const char *msg)
 static int connect_db(sc_db *db, sc_db_err *err)
 {
 	const char *keys[] = { "host", "port", "user", "password", "dbname", "sslmode",
-	    "connect_timeout", "application_name", "options", NULL };
+	    "connect_timeout", "application_name", "options", "gssencmode", NULL };
 	const char *vals[] = { sc_config_str(SC_CFG_DB_HOST), db->port,
 	    sc_config_str(SC_CFG_DB_USER), sc_config_secret(SC_CFG_DB_PASSWORD).ptr,
 	    sc_config_str(SC_CFG_DB_NAME), sc_config_str(SC_CFG_DB_SSL_MODE), db->timeout,
-	    "secureconnect", db->options, NULL };
+	    "secureconnect", db->options, sc_config_str(SC_CFG_DB_GSS_ENC_MODE), NULL };
 
 	sc_db_close(db);
 	if (vals[3] != NULL && vals[3][0] == '\0')

@@ -192,6 +192,9 @@ END {
     # ---- Apache mod_fcgid: AliasMatch per route, in table order; catch-all last.
     print hdr > out_a
     print "FcgidInitialEnv SC_CONFIG " config > out_a
+    # GnuTLS (loaded with libpq for its LDAP lookups, never used by the programs) would otherwise
+    # initialize itself and its PKCS#11 modules in every program: ~1 MB of memory each
+    print "FcgidInitialEnv GNUTLS_NO_IMPLICIT_INIT 1" > out_a
     print "FcgidMaxProcessesPerClass " maxprocs > out_a
     if (length(pupload) > 0) {
         # mod_fcgid takes this limit at server level only: the largest body of any route; the
@@ -267,7 +270,9 @@ function lblock(p,    b, s, lim) {
     printf "        \"max-procs\" => %d,\n", maxprocs > out_l
     print "        \"check-local\" => \"disable\"," > out_l
     print "        \"fix-root-scriptname\" => \"enable\"," > out_l
-    printf "        \"bin-environment\" => ( \"SC_CONFIG\" => \"%s\" ),\n", config > out_l
+    # GNUTLS_NO_IMPLICIT_INIT: GnuTLS, loaded with libpq for its LDAP lookups and never used by the
+    # programs, would otherwise initialize itself and its PKCS#11 modules in each (~1 MB)
+    printf "        \"bin-environment\" => ( \"SC_CONFIG\" => \"%s\", \"GNUTLS_NO_IMPLICIT_INIT\" => \"1\" ),\n", config > out_l
     print "        # the programs read their settings from SC_CONFIG only, not from the server environment" > out_l
     print "        \"bin-copy-environment\" => ( \"PATH\", \"LANG\", \"TZ\" ),"  > out_l
     if (p in psend) {

@@ -100,9 +100,9 @@ test_register() {
     expect_json .data.user.read_receipts true
     expect_tokens
     expect_jq '[.. | objects | has("password_hash") or has("password")] | any | not' "no password in the answer"
-    U_ID[reg]=$(jq -r '.data.user.user_id // ""' <"$R_BODY")
-    U_SID[reg]=$(jq -r '.data.session_id // ""' <"$R_BODY")
-    U_AT[reg]=$(jq -r '.data.access_token // "x.y.z"' <"$R_BODY")
+    jr_into "U_ID[reg]" .data.user.user_id ""
+    jr_into "U_SID[reg]" .data.session_id ""
+    jr_into "U_AT[reg]" .data.access_token x.y.z
     U_EMAIL[reg]=${email,,} U_NAME[reg]=$name U_PASS[reg]="correct horse 1"
 
     t "register: access token claims"
@@ -941,8 +941,8 @@ EOF
         n=$(jq '.data.users | length' <"$R_BODY" 2>/dev/null || echo x)
         [[ $n == 0 || $n == 1 ]] || bad=1
         while read -r k; do [[ -n $k ]] && seen+=("$k"); done < <(jq -r '.data.users[]?.user_id' <"$R_BODY")
-        last_more=$(jq -r '.data.has_more' <"$R_BODY")
-        last_cursor=$(jq -r '.data.next_cursor' <"$R_BODY")
+        jr_into last_more .data.has_more
+        jr_into last_cursor .data.next_cursor
         [[ $last_more == true ]] || break
         [[ -n $last_cursor && $last_cursor != null ]] || { bad=1; break; }
         cursor=$last_cursor

@@ -45,7 +45,7 @@ initiate() {
     [[ -n $x ]] || x='{}'
     body=$(jq -nc --arg c "$2" --argjson x "$x" '{call_type:"audio", conversation_id:$c} + $x')
     areq POST /v1/calls/initiate "${U_AT[$1]}" "$body"
-    CALL=$(jq -r '.data.call_id // ""' <"$R_BODY" 2>/dev/null)
+    jr_into CALL .data.call_id ""
 }
 
 act() { areq POST "/v1/calls/$3/$2" "${U_AT[$1]}"; }
@@ -743,7 +743,7 @@ test_log() {
         areq GET "/v1/calls?limit=2${cursor:+&cursor=$cursor}" "${U_AT[p]}"
         expect_status 200
         mapfile -t -O "${#got[@]}" got < <(jq -r '.data.calls[].call_id' <"$R_BODY")
-        cursor=$(jq -r .data.next_cursor <"$R_BODY")
+        jr_into cursor .data.next_cursor
         if [[ $page -lt 3 ]]; then expect_json .data.has_more true
         else expect_json '[.data.has_more, .data.next_cursor]' '[false,""]'; fi
     done
@@ -783,7 +783,7 @@ test_log() {
     expect_error 400 VALIDATION_ERROR
     expect_json .error.field '"cursor"'
     areq GET "/v1/calls?limit=1" "${U_AT[p]}"
-    cursor=$(jq -r .data.next_cursor <"$R_BODY")
+    jr_into cursor .data.next_cursor
     areq GET "/v1/calls?limit=1&cursor=$cursor" "${U_AT[p]}"
     expect_status 200
     expect_json '.data.calls | length' 1

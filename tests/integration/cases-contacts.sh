@@ -179,7 +179,7 @@ test_request() {
     expect_json .data.user.user_id "\"${U_ID[a]}\""
     expect_jq '.data.user as $u | '"$PUBLIC_KEYS"' | all(. as $k | $u | has($k))' "public profile"
     expect_match .data.since "$RE_TIME"
-    local since; since=$(jq -r .data.since <"$R_BODY")
+    local since; jr_into since .data.since
     check "$T: accepted in PostgreSQL" "status accepted with accepted_at" \
         test "$(sql "SELECT status || ' ' || (accepted_at IS NOT NULL) FROM friendships WHERE requester_id = :'a' AND addressee_id = :'b'" \
             -v a="${U_ID[a]}" -v b="${U_ID[b]}")" = "accepted true"
@@ -351,7 +351,7 @@ test_pages() {
     expect_json '.data.requests | length' 2
     expect_json .data.has_more true
     got=$(jq -r '.data.requests[].user.user_id' <"$R_BODY" | tr '\n' ' ')
-    cur=$(jq -r .data.next_cursor <"$R_BODY")
+    jr_into cur .data.next_cursor
     # an incoming cursor is not an outgoing one
     areq GET "/v1/users/me/friend-requests?direction=outgoing&cursor=$cur" "${U_AT[hub]}"
     expect_error 400 VALIDATION_ERROR
@@ -370,7 +370,7 @@ test_pages() {
     expect_json '.data.blocked_users | length' 3
     expect_json .data.has_more true
     got=$(jq -r '.data.blocked_users[].user_id' <"$R_BODY" | tr '\n' ' ')
-    cur=$(jq -r .data.next_cursor <"$R_BODY")
+    jr_into cur .data.next_cursor
     areq GET "/v1/users/me/blocked?limit=3&cursor=$cur" "${U_AT[hub]}"
     expect_json '.data.blocked_users | length' 1
     expect_json .data.has_more false

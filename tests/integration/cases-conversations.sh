@@ -223,8 +223,8 @@ test_list() {
         list_ids la "?limit=1${cur:+&cursor=$cur}"
         [[ $R_STATUS == 200 ]] || break
         seen+=("$L_IDS")
-        more=$(jq -r '.data.has_more' <"$R_BODY")
-        cur=$(jq -r '.data.next_cursor' <"$R_BODY")
+        jr_into more .data.has_more
+        jr_into cur .data.next_cursor
         page=$((page + 1))
     done
     check "$T: limit=1 pages: 3" "3 pages (got $page)" test "$page" = 3
@@ -236,7 +236,7 @@ test_list() {
     expect_match '.error.message' 'cursor'
     # a cursor of another list is refused
     areq GET "/v1/users/search?q=${A_RUN}_l&limit=1" "${U_AT[la]}"
-    local other; other=$(jq -r '.data.next_cursor' <"$R_BODY")
+    local other; jr_into other .data.next_cursor
     if [[ -n $other ]]; then
         areq GET "/v1/conversations?cursor=$other" "${U_AT[la]}"
         expect_error 400 VALIDATION_ERROR

@@ -392,7 +392,7 @@ test_max() {
     for f in "$KG"/m-[0-9]*.json; do
         upload m "$(cat "$f")"
         [[ $R_STATUS == 201 ]] && n=$((n + 1))
-        last=$(jq -r '.data.one_time_keys // 0' <"$R_BODY")
+        jr_into last .data.one_time_keys 0
     done
     check "$T: every batch stored" "$(ls "$KG"/m-[0-9]*.json | wc -l) uploads answered 201" \
         test "$n" = "$(ls "$KG"/m-[0-9]*.json | wc -l)"

@@ -423,7 +423,7 @@ test_search() {
                expect_json '.data.next_cursor' '""' ;;
         esac
         all+=("${ids[@]}")
-        cursor=$(jq -r '.data.next_cursor' <"$R_BODY")
+        jr_into cursor .data.next_cursor
     done
     check "$T: 25 distinct" "no duplicates" test "$(printf '%s\n' "${all[@]}" | sort -u | wc -l)" = 25
     check "$T: all 25 of them" "the same set as in PostgreSQL" test \
@@ -437,7 +437,7 @@ test_search() {
     # the same pages through one conversation
     search_as a "q=$tok2&limit=20&conversation_id=${C_ID[g]}"
     expect_jq '(.data.messages | length) == 20 and .data.has_more' "first page of one conversation"
-    cursor=$(jq -r '.data.next_cursor' <"$R_BODY")
+    jr_into cursor .data.next_cursor
     search_as a "q=$tok2&limit=20&conversation_id=${C_ID[g]}&cursor=$cursor"
     expect_jq '(.data.messages | length) == 5 and (.data.has_more | not) and .data.next_cursor == ""' \
         "second page of one conversation"
@@ -468,7 +468,7 @@ test_forward() {
     fwd_as a "$src" "${C_ID[f]}"
     expect_status 201
     expect_ok_envelope
-    nid=$(jq -r '.data.message_id // ""' <"$R_BODY")
+    jr_into nid .data.message_id ""
     expect_match '.data.message_id' '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'
     expect_jq '.data as $m | '"$MSG_KEYS"' | all(. as $k | $m | has($k))' "message fields"
     expect_json '.data.conversation_id' "\"${C_ID[f]}\""

@@ -163,7 +163,7 @@ test_feeds() {
     expect_ok_envelope
     expect_match .data.ticket '^[A-Za-z0-9_-]{43}$'
     expect_json .data.expires_in 30
-    TICKET=$(jq -r '.data.ticket // "none"' <"$R_BODY")
+    jr_into TICKET .data.ticket none
     areq POST /v1/ws/ticket x.y.z
     expect_error 401 UNAUTHORIZED
 
@@ -331,7 +331,7 @@ test_callapi() {
     # g: a group of a and b; c is not in it
     areq POST /v1/calls/initiate "${U_AT[a]}" "{\"call_type\":\"video\",\"conversation_id\":\"${C_ID[g]}\"}"
     expect_status 201
-    call=$(jq -r '.data.call_id // "00000000-0000-4000-8000-000000000000"' <"$R_BODY")
+    jr_into call .data.call_id 00000000-0000-4000-8000-000000000000
     ws_start QA "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer a)"
     ws_start QB "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer b)"
     ws_start QC "/v1/calls/ws/signaling?call_id=$call" -H "$(bearer c)"

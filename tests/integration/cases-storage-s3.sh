@@ -72,8 +72,8 @@ object_exists() { compgen -G "$S3DIR/data/$BUCKET/$1/$2*" >/dev/null; }
 upurl() {
     areq POST /v1/storage/upload-url "${U_AT[$1]}" \
         "$(jq -nc --arg n "$2" --argjson s "$3" --arg t "$4" '{file_name:$n, file_size:$s, content_type:$t, is_encrypted:false}')"
-    F_ID=$(jq -r '.data.file_id // "00000000-0000-4000-8000-000000000000"' <"$R_BODY" 2>/dev/null)
-    F_URL=$(jq -r '.data.upload_url // ""' <"$R_BODY" 2>/dev/null)
+    jr_into F_ID .data.file_id 00000000-0000-4000-8000-000000000000
+    jr_into F_URL .data.upload_url ""
 }
 
 # s3req METHOD URL [CURL-ARGS]: a request straight to the store (R_STATUS, R_BODY, R_HDRS)
@@ -122,7 +122,7 @@ expect_error 403 FORBIDDEN
 t "download-url: a presigned GET that the store serves as an attachment"
 areq GET "/v1/storage/download-url/$HELLO" "${U_AT[o]}"
 expect_status 200
-DL=$(jq -r '.data.download_url // ""' <"$R_BODY")
+jr_into DL .data.download_url ""
 s3req GET "$DL"
 expect_status 200
 check "$T: the exact bytes" "the uploaded file" cmp -s "$R_BODY" "$D/hello.txt"

@@ -43,8 +43,8 @@ upurl() {
     body=$(jq -nc --arg n "$2" --argjson s "$3" --arg t "$4" --argjson x "$extra" \
         '{file_name:$n, file_size:$s, content_type:$t, is_encrypted:false} + $x')
     areq POST /v1/storage/upload-url "${U_AT[$1]}" "$body"
-    F_ID=$(jq -r '.data.file_id // "00000000-0000-4000-8000-000000000000"' <"$R_BODY" 2>/dev/null)
-    F_URL=$(jq -r '.data.upload_url // ""' <"$R_BODY" 2>/dev/null)
+    jr_into F_ID .data.file_id 00000000-0000-4000-8000-000000000000
+    jr_into F_URL .data.upload_url ""
 }
 
 # put URL FILE [CURL-ARGS]: PUT the file's bytes to an absolute URL of this server
@@ -68,7 +68,7 @@ used() { sql "SELECT storage_used_bytes FROM users WHERE user_id = '${U_ID[$1]}'
 # dlurl KEY FILE-ID: GET /v1/storage/download-url/:id; DL_URL (no check)
 dlurl() {
     areq GET "/v1/storage/download-url/$2" "${U_AT[$1]}"
-    DL_URL=$(jq -r '.data.download_url // ""' <"$R_BODY" 2>/dev/null)
+    jr_into DL_URL .data.download_url ""
 }
 
 # fetch URL [CURL-ARGS]: GET an absolute URL of this server into R_BODY
@@ -521,7 +521,7 @@ test_sharing() {
     areq POST /v1/messages/forward "${U_AT[m]}" "{\"message_id\":\"$mid\",\"conversation_id\":\"${C_ID[other]}\"}"
     expect_status 201
     expect_json .data.file_ids "[\"$PNG\",\"$HELLO\"]"
-    fwd=$(jq -r .data.message_id <"$R_BODY")
+    jr_into fwd .data.message_id
     dlurl x "$HELLO"
     expect_status 200
     t "share: a deleted message no longer shares"
@@ -560,7 +560,7 @@ test_files_and_delete() {
         areq GET "/v1/storage/files?limit=2${cur:+&cursor=$cur}" "${U_AT[o]}"
         [[ $R_STATUS == 200 ]] || break
         all=$(jq -c --argjson a "$all" '$a + [.data.files[].file_id]' <"$R_BODY")
-        cur=$(jq -r .data.next_cursor <"$R_BODY")
+        jr_into cur .data.next_cursor
         [[ $(jq -r .data.has_more <"$R_BODY") == true ]] || break
     done
     check "$T: the same files in the same order" "$n files" test "$all" = "$ids"

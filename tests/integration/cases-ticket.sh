@@ -38,7 +38,7 @@ PEERS_TTL=86400
 # ticket KEY [JSON]: POST /v1/ws/ticket as KEY (no body unless JSON); TK the ticket or ""
 ticket() {
     areq POST /v1/ws/ticket "${U_AT[$1]}" "${2:-}"
-    TK=$(jq -r '.data.ticket // ""' <"$R_BODY" 2>/dev/null)
+    jr_into TK .data.ticket ""
 }
 
 # peers KEY: the members of presence:peers:{KEY}, sorted, as "-,<keys of the others>" (user ids
@@ -140,8 +140,8 @@ test_writers() {
     rcli DEL "presence:peers:${U_ID[a]}" >/dev/null
     refresh_with "${U_RT[a]}"
     expect_status 200
-    U_AT[a]=$(jq -r '.data.access_token // "x.y.z"' <"$R_BODY")
-    U_RT[a]=$(jq -r '.data.refresh_token // "none"' <"$R_BODY")
+    jr_into "U_AT[a]" .data.access_token x.y.z
+    jr_into "U_RT[a]" .data.refresh_token none
     expect_peers a -,b
     t "POST /v1/presence: presence peers written"
     rcli DEL "presence:peers:${U_ID[d]}" >/dev/null

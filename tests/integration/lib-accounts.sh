@@ -101,15 +101,14 @@ A_RUN="${SC_SERVER:0:1}$(openssl rand -hex 4)"
 mkuser() {
     local key=$1 dn=${2:-"User $1"} name=${3:-"${A_RUN}_$1"} email=${4:-"acc.${A_RUN}.$1@example.test"}
     local pass="pw-${A_RUN}-$1-secret" body
-    body=$(jq -nc --arg e "$email" --arg u "$name" --arg p "$pass" --arg d "$dn" \
-        '{email:$e, username:$u, password:$p, display_name:$d}')
+    jobj_into body email "$email" username "$name" password "$pass" display_name "$dn"
     jpost /v1/auth/register "$body"
     U_EMAIL[$key]=$email U_NAME[$key]=$name U_PASS[$key]=$pass
     if [[ $R_STATUS == 201 ]]; then
-        U_ID[$key]=$(jq -r '.data.user.user_id // ""' <"$R_BODY")
-        U_SID[$key]=$(jq -r '.data.session_id // ""' <"$R_BODY")
-        U_AT[$key]=$(jq -r '.data.access_token // ""' <"$R_BODY")
-        U_RT[$key]=$(jq -r '.data.refresh_token // ""' <"$R_BODY")
+        jr_into "U_ID[$key]" .data.user.user_id ""
+        jr_into "U_SID[$key]" .data.session_id ""
+        jr_into "U_AT[$key]" .data.access_token ""
+        jr_into "U_RT[$key]" .data.refresh_token ""
         ok "setup: register $key"
         return 0
     fi
@@ -122,13 +121,13 @@ mkuser() {
 login_as() {
     local key=$1 email=${2:-${U_EMAIL[$1]}} pass=${3:-${U_PASS[$1]}} body
     shift; [[ $# -gt 0 ]] && shift; [[ $# -gt 0 ]] && shift
-    body=$(jq -nc --arg e "$email" --arg p "$pass" '{email:$e, password:$p}')
+    jobj_into body email "$email" password "$pass"
     jpost /v1/auth/login "$body" "$@"
     L_STATUS=$R_STATUS L_AT=x.y.z L_RT=none L_SID=""
     if [[ $R_STATUS == 200 ]]; then
-        L_AT=$(jq -r '.data.access_token // "x.y.z"' <"$R_BODY")
-        L_RT=$(jq -r '.data.refresh_token // "none"' <"$R_BODY")
-        L_SID=$(jq -r '.data.session_id // ""' <"$R_BODY")
+        jr_into L_AT .data.access_token x.y.z
+        jr_into L_RT .data.refresh_token none
+        jr_into L_SID .data.session_id ""
     fi
 }
 
@@ -139,7 +138,7 @@ login_sess() {
     else fail "setup: login $1" "HTTP 200 from POST /v1/auth/login"; fi
 }
 
-refresh_with() { jpost /v1/auth/refresh "$(jq -nc --arg t "$1" '{refresh_token:$t}')"; }
+refresh_with() { local b; jobj_into b refresh_token "$1"; jpost /v1/auth/refresh "$b"; }
 
 # status_is TOKEN CODE: GET /v1/users/me with TOKEN answers CODE (one counted check).
 me_status() {

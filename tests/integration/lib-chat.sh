@@ -27,20 +27,28 @@ mkconv() {
     local key=$1 type=$2 title=$3 owner=$4 ids=() k body
     shift 4
     for k; do ids+=("${U_ID[$k]}"); done
-    body=$(jq -nc --arg t "$type" --arg ti "$title" '{type:$t, participant_ids:$ARGS.positional}
-        + (if $ti == "" then {} else {title:$ti} end)' --args "${ids[@]}")
+    local list="" q
+    for k in "${ids[@]}"; do jstr_into q "$k"; list+="${list:+,}$q"; done
+    jstr_into q "$type"; body="{\"type\":$q,\"participant_ids\":[$list]"
+    if [[ -n $title ]]; then jstr_into q "$title"; body+=",\"title\":$q"; fi
+    body+="}"
     areq POST /v1/conversations "${U_AT[$owner]}" "$body"
-    C_ID[$key]=$(jq -r '.data.conversation_id // "00000000-0000-4000-8000-000000000000"' <"$R_BODY")
+    jr_into "C_ID[$key]" .data.conversation_id 00000000-0000-4000-8000-000000000000
     if [[ $R_STATUS == 201 || $R_STATUS == 200 ]]; then ok "setup: conversation $key"
     else fail "setup: conversation $key" "HTTP 201 from POST /v1/conversations, got $R_STATUS $(head -c 300 "$R_BODY")"; fi
 }
 
 sendmsg() {
     local owner=$1 conv=$2 text=$3 extra=${4:-'{}'} body
-    body=$(jq -nc --arg c "$conv" --arg t "$text" --argjson x "$extra" \
-        '{conversation_id:$c, content:$t, is_encrypted:false, message_type:"text"} + $x')
+    if [[ $extra == '{}' ]]; then
+        local c t; jstr_into c "$conv"; jstr_into t "$text"
+        body="{\"conversation_id\":$c,\"content\":$t,\"is_encrypted\":false,\"message_type\":\"text\"}"
+    else
+        body=$(jq -nc --arg c "$conv" --arg t "$text" --argjson x "$extra" \
+            '{conversation_id:$c, content:$t, is_encrypted:false, message_type:"text"} + $x')
+    fi
     areq POST /v1/messages "${U_AT[$owner]}" "$body"
-    M_LAST=$(jq -r '.data.message_id // ""' <"$R_BODY" 2>/dev/null)
+    jr_into M_LAST .data.message_id ""
 }
 
 ev_sub() {

@@ -67,7 +67,7 @@ fail() {
         printf '      stdout: %s\n' "$(head -c 300 "$C_OUT" | tr '\r\n' '  ')"
     else
         local show=${3:-Content-Type} v
-        v=$(hdr "$show") || v="(absent)"
+        hdr_into v "$show" || v="(absent)"
         printf '      got: HTTP %s for %s; %s: %s\n' "$R_STATUS" "$R_DESC" "$show" "$v"
         [[ -s $R_CERR ]] && printf '      curl: %s\n' "$(head -c 300 "$R_CERR" | tr '\r\n' '  ')"
         printf '      body: %s\n' "$(head -c 300 "$R_BODY" | tr '\r\n' '  ')"
@@ -105,18 +105,7 @@ req() {
 }
 
 # hdr NAME: the header of the final response (a "100 Continue" block before it is skipped).
-hdr() {
-    awk -v want="${1,,}" '
-        { sub(/\r$/, "") }
-        /^HTTP\// { out = ""; n = 0; next }
-        {
-            i = index($0, ":"); if (i == 0) next
-            if (tolower(substr($0, 1, i - 1)) != want) next
-            v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
-            out = n++ ? out ", " v : v
-        }
-        END { if (n) print out; exit n ? 0 : 1 }' "$R_HDRS"
-}
+hdr() { local v; hdr_into v "$1" || return 1; printf '%s\n' "$v"; }
 
 expect_status() {
     if [[ $R_STATUS == "$1" ]]; then ok "$T: status $1"; else fail "$T: status $1" "HTTP $1"; fi
@@ -125,13 +114,13 @@ expect_status() {
 # expect_header NAME ERE [WHAT]: WHAT names the check when NAME is checked twice.
 expect_header() {
     local v
-    if v=$(hdr "$1") && [[ $v =~ $2 ]]; then ok "$T: ${3:-$1}"
+    if hdr_into v "$1" && [[ $v =~ $2 ]]; then ok "$T: ${3:-$1}"
     else fail "$T: ${3:-$1}" "header $1 matching /$2/" "$1"; fi
 }
 
 expect_header_i() {
     local v r=1
-    if v=$(hdr "$1"); then
+    if hdr_into v "$1"; then
         shopt -s nocasematch; [[ $v =~ $2 ]] && r=0; shopt -u nocasematch
     fi
     if [[ $r == 0 ]]; then ok "$T: $1"; else fail "$T: $1" "header $1 matching /$2/ (any case)" "$1"; fi
@@ -150,13 +139,13 @@ has_token() {
 
 expect_header_token() {
     local v
-    if v=$(hdr "$1") && has_token "$v" "$2"; then ok "$T: $1 has $2"
+    if hdr_into v "$1" && has_token "$v" "$2"; then ok "$T: $1 has $2"
     else fail "$T: $1 has $2" "header $1 listing $2" "$1"; fi
 }
 
 expect_header_lacks_token() {
     local v
-    v=$(hdr "$1") || v=""
+    hdr_into v "$1"
     if got_response && ! has_token "$v" "$2"; then ok "$T: $1 lacks $2"
     else fail "$T: $1 lacks $2" "header $1 not listing $2" "$1"; fi
 }
@@ -165,18 +154,138 @@ expect_header_lacks_token() {
 got_response() { [[ $R_STATUS =~ ^[1-5][0-9][0-9]$ ]]; }
 
 expect_no_header() {
-    if got_response && ! hdr "$1" >/dev/null; then ok "$T: no $1"
+    local v
+    if got_response && ! hdr_into v "$1"; then ok "$T: no $1"
     else fail "$T: no $1" "a response without a $1 header" "$1"; fi
 }
 
-# The body's jq -c value; "(not JSON)" when jq cannot parse it.
-jbody() {
-    if [[ ! -s $R_BODY ]]; then printf '(empty body)'; return; fi
-    jq -c "$1" <"$R_BODY" 2>/dev/null || printf '(not JSON)'
+# ---------------------------------------------------------------- JSON answers
+# A jq start costs ~25 ms of CPU (jq 1.6 compiles its builtins at every start) and the suites ask
+# thousands of questions of the same few bodies, so a body is read once: _jload runs one jq that
+# gives both envelope verdicts and every value reachable through object keys (.data.user.user_id),
+# as compact JSON, into the table J. A simple path (., .a, .a.b_c) is answered from J with jq's own
+# semantics (null below a missing key or a null; an error, answered by jq itself, below a scalar
+# or an array); every other filter runs jq as before. The table is keyed by the body's bytes, so
+# a body written by anything (req, cp, a helper's curl) is never answered from an older table.
+# SC_JCHECK=1 asks jq as well on every answer from J and fails the suite on any difference.
+declare -A J=()
+J_KEY="" J_HAVE=0 J_OK=0 JV=""
+RE_JPATH='^(\.|(\.[A-Za-z_][A-Za-z0-9_]*)+)$'
+# shellcheck disable=SC2016 # jq variables
+J_PROG='
+def verdict($s):
+    if type != "object" then "a JSON object body"
+    elif (.success | tostring) != $s then "success == \($s)"
+    elif $s == "true" and ((has("data") and (has("error") | not)) | not)
+        then "data and no error"
+    elif $s == "false" and ((has("error") and (has("data") | not)
+        and (.error | type == "object") and (.error.message | type == "string" and length > 0)) | not)
+        then "error{code,message} and no data"
+    elif ((.meta | type == "object") and (.meta.timestamp | type == "string" and test($re))) | not
+        then "meta.timestamp in RFC 3339 UTC"
+    else "" end;
+def flat($p):
+    "\(if $p == "" then "." else $p end)\t\(tojson)",
+    (if type == "object" then
+        to_entries[] | select(.key | test("^[A-Za-z_][A-Za-z0-9_]*$")) | . as $e
+        | $e.value | flat($p + "." + $e.key)
+     else empty end);
+if length != 1 then empty else .[0] |
+    "!true\t\(verdict("true"))", "!false\t\(verdict("false"))", flat("") end'
+
+# _jload: 0 when J holds the table of the body in R_BODY, 1 when only jq can answer (not one
+# JSON value, empty, larger than 256 KiB, or holding a NUL byte).
+_jload() {
+    local body line
+    if IFS= read -r -d '' -n 262144 body <"$R_BODY"; then J_HAVE=0; return 1; fi
+    if [[ $J_HAVE == 1 && $body == "$J_KEY" ]]; then return $((1 - J_OK)); fi
+    J=(); J_KEY=$body; J_HAVE=1; J_OK=0
+    [[ $body == *[![:space:]]* ]] || return 1
+    while IFS= read -r line; do J[${line%%$'\t'*}]=${line#*$'\t'}; done \
+        < <(jq -rs --arg re "$RE_TIME" "$J_PROG" <"$R_BODY" 2>/dev/null)
+    [[ -n ${J[.]+x} ]] && J_OK=1
+    return $((1 - J_OK))
 }
 
+# _jget PATH: JV = the compact JSON of a simple path, from J; 1 when jq has to answer.
+_jget() {
+    local f=$1 p v
+    [[ $f =~ $RE_JPATH ]] && _jload || return 1
+    if [[ -n ${J[$f]+x} ]]; then JV=${J[$f]}; return 0; fi
+    p=$f
+    while :; do
+        p=${p%.*}; [[ -n $p ]] || p=.
+        if [[ -n ${J[$p]+x} ]]; then
+            v=${J[$p]}
+            [[ $v == null || $v == "{"* ]] || return 1
+            JV=null; return 0
+        fi
+        [[ $p != . ]] || return 1
+    done
+}
+
+_jcheck() {   # _jcheck FLAG FILTER ANSWER: with SC_JCHECK=1, the table must agree with jq
+    [[ ${SC_JCHECK:-0} == 1 ]] || return 0
+    local want; want=$(jq "$1" "$2" <"$R_BODY" 2>/dev/null) || want="(jq error)"
+    [[ $want == "$3" ]] || fail "json table: $2" "jq $1 answer $want (table: $3)"
+}
+
+# jc_into VAR FILTER: VAR = `jq -c FILTER` of the body; "(empty body)" / "(not JSON)" as jbody.
+jc_into() {
+    local -n _out=$1
+    if [[ ! -s $R_BODY ]]; then _out="(empty body)"; return; fi
+    if _jget "$2"; then _out=$JV; _jcheck -c "$2" "$JV"; return; fi
+    _out=$(jq -c "$2" <"$R_BODY" 2>/dev/null) || _out="(not JSON)"
+}
+
+# jr_into VAR FILTER [DEFAULT]: VAR = `jq -r FILTER` of the body, or DEFAULT (when given) where
+# the value is null, false or absent (jq's `FILTER // DEFAULT`); "" when jq fails.
+jr_into() {
+    local -n _rout=$1
+    local _jf=$2 _jv
+    if _jget "$_jf" && [[ $JV != "{"* && $JV != "["* && $JV != *\\* ]]; then
+        _jv=$JV
+        [[ $_jv == \"*\" ]] && _jv=${_jv:1:${#_jv}-2}
+        if [[ $# -ge 3 && ( $_jv == null || $_jv == false ) ]]; then _jv=$3; fi
+        [[ ${SC_JCHECK:-0} == 1 && $# -lt 3 ]] && _jcheck -r "$_jf" "$_jv"
+        _rout=$_jv; return
+    fi
+    if [[ $# -ge 3 ]]; then
+        _rout=$(jq -r --arg d "$3" "($_jf) // \$d" <"$R_BODY" 2>/dev/null) || _rout=""
+    else
+        _rout=$(jq -r "$_jf" <"$R_BODY" 2>/dev/null) || _rout=""
+    fi
+}
+
+# jstr_into VAR STRING: VAR = STRING as a JSON string literal, for request bodies built without
+# a jq start (jq itself for the rare control character other than \n, \r and \t).
+jstr_into() {
+    local -n _sout=$1
+    local _s=$2
+    if [[ $_s == *[$'\x01'-$'\x08'$'\x0b'$'\x0c'$'\x0e'-$'\x1f'$'\x7f']* ]]; then
+        _sout=$(jq -n --arg s "$_s" '$s'); return
+    fi
+    _s=${_s//\\/\\\\}; _s=${_s//\"/\\\"}; _s=${_s//$'\n'/\\n}; _s=${_s//$'\r'/\\r}; _s=${_s//$'\t'/\\t}
+    _sout="\"$_s\""
+}
+
+# jobj_into VAR KEY VALUE ...: VAR = the JSON object of these string members, in this order.
+jobj_into() {
+    local -n _jout=$1
+    local _o="" _k _v
+    shift
+    while (($# >= 2)); do
+        jstr_into _k "$1"; jstr_into _v "$2"; shift 2
+        _o+="${_o:+,}$_k:$_v"
+    done
+    _jout="{$_o}"
+}
+
+# The body's jq -c value; "(not JSON)" when jq cannot parse it.
+jbody() { local v; jc_into v "$1"; printf '%s' "$v"; }
+
 expect_json() {
-    local got; got=$(jbody "$1")
+    local got; jc_into got "$1"
     if [[ $got == "$2" ]]; then ok "$T: $1"
     else fail "$T: $1" "$1 == $2 (got $got)"; fi
 }
@@ -185,6 +294,7 @@ expect_json() {
 # (plain `jq -e` succeeds on an empty body, so it is not used).
 jtrue() {
     local f=$1 out; shift
+    if [[ $# == 0 ]] && _jget "$f"; then _jcheck -c "$f" "$JV"; [[ $JV == true ]]; return; fi
     out=$(jq -c "$@" "$f" <"$R_BODY" 2>/dev/null) && [[ $out == true ]]
 }
 
@@ -199,31 +309,57 @@ expect_match() {
     else fail "$T: $1 =~ /$2/" "$1 a string matching /$2/ (got $(jbody "$1"))"; fi
 }
 
-# Shared part of both envelopes; prints what is wrong, nothing when all is right.
-# One awk (both headers) and one jq (every body rule, first problem wins): the suites call
-# this thousands of times, so it spawns as little as it can.
+# ---------------------------------------------------------------- headers
+# The header block is parsed once per response too, in bash (no awk): H[lower-case name] = the
+# values of the final response's header (after any "100 Continue" block), joined by ", ".
+declare -A H=()
+H_KEY="" H_HAVE=0
+
+_hload() {
+    local all line k v
+    IFS= read -r -d '' all <"$R_HDRS"
+    if [[ $H_HAVE == 1 && $all == "$H_KEY" ]]; then return; fi
+    H=(); H_KEY=$all; H_HAVE=1
+    while IFS= read -r line; do
+        line=${line%$'\r'}
+        if [[ $line == HTTP/* ]]; then H=(); continue; fi
+        [[ $line == *:* ]] || continue
+        k=${line%%:*}; k=${k,,}; v=${line#*:}
+        v=${v#"${v%%[![:space:]]*}"}; v=${v%"${v##*[![:space:]]}"}
+        if [[ -n ${H[$k]+x} ]]; then H[$k]+=", $v"; else H[$k]=$v; fi
+    done <<<"$all"
+}
+
+# hdr_into VAR NAME: VAR = the header's value; status 1 (VAR empty) when absent.
+hdr_into() {
+    local -n _hout=$1
+    _hload
+    if [[ -n ${H[${2,,}]+x} ]]; then _hout=${H[${2,,}]}; return 0; fi
+    _hout=""; return 1
+}
+
+# envelope_problem SUCCESS: ENV_P = what is wrong with the shared part of both envelopes, ""
+# when all is right (first problem wins). The suites call this thousands of times: the headers
+# come from H and the body's verdict from J, so a response costs at most one jq.
 envelope_problem() {
-    local success=$1 hv ct rid
-    hv=$(awk '
-        { sub(/\r$/, "") }
-        /^HTTP\// { ct = ""; rid = ""; nct = 0; nrid = 0; next }
-        {
-            i = index($0, ":"); if (i == 0) next
-            k = tolower(substr($0, 1, i - 1)); v = substr($0, i + 1)
-            sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
-            if (k == "content-type") { ct = nct++ ? ct ", " v : v }
-            if (k == "x-request-id") { rid = nrid++ ? rid ", " v : v }
-        }
-        END { printf "%s%s\t%s%s", nct ? "+" : "-", ct, nrid ? "+" : "-", rid }' "$R_HDRS")
-    ct=${hv%%$'\t'*} rid=${hv#*$'\t'}
-    [[ $ct == +* ]] || { echo "a Content-Type header"; return; }
-    ct=${ct#+}
-    shopt -s nocasematch
-    [[ $ct =~ $RE_JSON_TYPE ]] || { shopt -u nocasematch; echo "Content-Type application/json"; return; }
-    shopt -u nocasematch
-    [[ -s $R_BODY ]] || { echo "a JSON object body"; return; }
+    local success=$1 ct rid v bad=0
+    ENV_P=""
+    if ! hdr_into ct Content-Type; then ENV_P="a Content-Type header"; return; fi
+    shopt -s nocasematch; [[ $ct =~ $RE_JSON_TYPE ]] || bad=1; shopt -u nocasematch
+    if ((bad)); then ENV_P="Content-Type application/json"; return; fi
+    if [[ ! -s $R_BODY ]]; then ENV_P="a JSON object body"; return; fi
+    if hdr_into rid X-Request-ID; then rid="+$rid"; else rid="-"; fi
+    if _jload && [[ $rid != *[\"\\]* ]]; then
+        ENV_P=${J[!$success]}
+        if [[ -n $ENV_P ]]; then return; fi
+        if [[ $rid != +* ]]; then ENV_P="an X-Request-ID header"; return; fi
+        v=${J[.meta.request_id]-}
+        [[ $rid != + && $v == "\"${rid#+}\"" ]] ||
+            ENV_P="meta.request_id equal to X-Request-ID (${rid#+})"
+        return
+    fi
     # shellcheck disable=SC2016 # $s, $re and $rid are jq variables
-    jq -rs --arg s "$success" --arg re "$RE_TIME" --arg rid "$rid" '
+    ENV_P=$(jq -rs --arg s "$success" --arg re "$RE_TIME" --arg rid "$rid" '
         if length != 1 then "a JSON object body" else .[0] |
         if type != "object" then "a JSON object body"
         elif (.success | tostring) != $s then "success == \($s)"
@@ -237,19 +373,19 @@ envelope_problem() {
         elif ($rid | startswith("+") | not) then "an X-Request-ID header"
         elif ($rid | ltrimstr("+")) as $r | ($r == "" or .meta.request_id != $r)
             then "meta.request_id equal to X-Request-ID (\($rid | ltrimstr("+")))"
-        else empty end end' <"$R_BODY" 2>/dev/null || echo "a JSON object body"
+        else empty end end' <"$R_BODY" 2>/dev/null) || ENV_P="a JSON object body"
 }
 
 expect_ok_envelope() {
-    local p; p=$(envelope_problem true)
-    if [[ -z $p ]]; then ok "$T: envelope"; else fail "$T: envelope" "success envelope: $p"; fi
+    envelope_problem true
+    if [[ -z $ENV_P ]]; then ok "$T: envelope"; else fail "$T: envelope" "success envelope: $ENV_P"; fi
 }
 
 expect_error() {
-    local status=$1 code=$2 p
+    local status=$1 code=$2
     expect_status "$status"
-    p=$(envelope_problem false)
-    if [[ -z $p ]]; then ok "$T: error envelope"; else fail "$T: error envelope" "error envelope: $p"; fi
+    envelope_problem false
+    if [[ -z $ENV_P ]]; then ok "$T: error envelope"; else fail "$T: error envelope" "error envelope: $ENV_P"; fi
     expect_json .error.code "\"$code\""
 }
 
