@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "sc_config.h"
+#include "sc_file.h"
 #include "sc_limits.h"
 #include "sc_log.h"
 
@@ -383,54 +384,18 @@ int sc_s3_presign_put(sc_arena *a, const char *object_key, long long size,
 	return sc_s3_presign_put_at(a, object_key, size, content_type, expires_s, time(NULL), url);
 }
 
-/* RFC 8187 attr-char: ALPHA DIGIT ! # $ & + - . ^ _ ` | ~ */
-static int attr_char(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	    (c != '\0' && strchr("!#$&+-.^_`|~", c) != NULL);
-}
-
 int sc_s3_disposition(sc_buf *out, const char *file_name)
 {
-	static const char hexu[] = "0123456789ABCDEF";
-	size_t i, n;
-	int changed = 0, utf8;
+	char d[SC_FILE_DISPOSITION_MAX];
+	size_t n = file_name != NULL ? strlen(file_name) : 0;
 
-	if (file_name == NULL || file_name[0] == '\0')
+	if (n > SC_S3_MAX_NAME_BYTES)
+		return -1;
+	/* the same header the local backend's downloads carry; a name that is
+	 * not a valid file name (never stored) gets no file name at all */
+	if (n == 0 || sc_file_disposition(file_name, n, d) < 0)
 		return sc_buf_puts(out, "attachment");
-	n = strlen(file_name);
-	if (n > SC_S3_MAX_NAME_BYTES || sc_buf_puts(out, "attachment; filename=\"") < 0)
-		return -1;
-	utf8 = sc_utf8_valid(file_name, n);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)file_name[i];
-		int keep = c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '%';
-		changed |= !keep;
-		if (utf8 && c >= 0x80 && c < 0xc0)
-			continue;   /* one _ per character: continuation bytes add none */
-		if (sc_buf_putc(out, keep ? (char)c : '_') < 0)
-			return -1;
-	}
-	if (sc_buf_putc(out, '"') < 0)
-		return -1;
-	if (!changed || !utf8)
-		return 0;
-	if (sc_buf_puts(out, "; filename*=UTF-8''") < 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)file_name[i];
-		if (c < 0x20 || c == 0x7f)
-			c = '_';
-		if (attr_char(c)) {
-			if (sc_buf_putc(out, (char)c) < 0)
-				return -1;
-		} else {
-			char e[3] = { '%', hexu[c >> 4], hexu[c & 15] };
-			if (sc_buf_append(out, e, 3) < 0)
-				return -1;
-		}
-	}
-	return 0;
+	return sc_buf_puts(out, d);
 }
 
 int sc_s3_presign_get_at(sc_arena *a, const char *object_key, const char *file_name,

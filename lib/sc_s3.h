@@ -88,13 +88,11 @@ int sc_s3_presign_at(sc_arena *a, const char *method, const char *object_key,
     const sc_sigv4_kv *headers, size_t nheaders, const sc_sigv4_kv *query, size_t nquery,
     long long expires_s, time_t now, char **url);
 
-/* The Content-Disposition value for a download of file_name (RFC 6266):
- *     attachment; filename="<ASCII fallback>"[; filename*=UTF-8''<%-encoded>]
- * The fallback keeps printable ASCII but " \ % (each becomes _), and turns
- * every other character into one _ (every other byte, when the name is not
- * valid UTF-8); filename* (RFC 8187) is added when the fallback had to change
- * something and the name is valid UTF-8 (control bytes become _ in it too). file_name NULL or "": "attachment". -1 when file_name is longer
- * than SC_S3_MAX_NAME_BYTES or out is too small. */
+/* The Content-Disposition value for a download of file_name (RFC 6266), the
+ * one sc_file_disposition() makes for the local backend; "attachment" alone
+ * for NULL, "" or a name sc_file_name_valid() refuses (control bytes, invalid
+ * UTF-8, path parts: such names are never stored). -1 when file_name is
+ * longer than SC_S3_MAX_NAME_BYTES or out cannot grow. */
 int sc_s3_disposition(sc_buf *out, const char *file_name);
 
 #endif
