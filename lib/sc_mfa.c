@@ -13,6 +13,7 @@
 #include "sc_config.h"
 #include "sc_db.h"
 #include "sc_rand.h"
+#include "sc_session.h"
 
 static const char RECOVERY_ALPHABET[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";   /* 32 */
 
@@ -32,6 +33,12 @@ static const char SQL_RECOVERY[] =
     "UPDATE recovery_codes r SET used_at = now() FROM users u "
     "WHERE r.user_id = $1 AND r.code_hash = $2 AND r.used_at IS NULL "
     "  AND u.user_id = r.user_id AND u.two_factor_enabled AND u.deleted_at IS NULL RETURNING 1";
+
+/* Stores a login challenge and, when $6 is not NULL, a new password hash. */
+static const char SQL_CHALLENGE[] =
+    "WITH c AS (INSERT INTO login_challenges (token_hash, user_id, expires_at, user_agent, ip) "
+    "           VALUES ($1, $2, now() + make_interval(secs => $3::int), $4, $5)) "
+    "UPDATE users SET password_hash = COALESCE($6, password_hash) WHERE user_id = $2";
 
 static void sha256_text(const char *s, size_t n, char hash[SC_MFA_HASH_TEXT])
 {
@@ -231,4 +238,32 @@ int sc_mfa_check(sc_req *req, sc_resp *resp, const char *user_id, const char *co
 			return sc_app_db_error(resp, &err);
 	}
 	return PQntuples(res) == 1 ? 0 : sc_resp_error(resp, 401, wrong);
+}
+
+int sc_mfa_challenge(sc_req *req, sc_resp *resp, const char *user_id, const char *new_hash)
+{
+	char token[SC_REFRESH_LEN + 1], hash[SC_REFRESH_HASH], ttl[24], agent[513];
+	const char *ua = sc_req_header(req, "User-Agent");
+	long long secs = sc_config_int(SC_CFG_MFA_TOKEN_SECONDS);
+	sc_db_err err;
+	json_object *o;
+
+	/* the same shape as a refresh token: 32 random bytes, base64url, SHA-256 stored */
+	sc_session_refresh_new(token, hash);
+	snprintf(ttl, sizeof(ttl), "%lld", secs);
+	snprintf(agent, sizeof(agent), "%s", ua ? ua : "");
+	{
+		const char *p[6] = { hash, user_id, ttl, agent, req->client_ip, new_hash };
+		if (sc_db_exec(req->db, req->arena, SQL_CHALLENGE, 6, p, 0, NULL, &err) < 0) {
+			OPENSSL_cleanse(token, sizeof(token));
+			return sc_app_db_error(resp, &err);
+		}
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "mfa_required", json_object_new_boolean(1));
+	json_object_object_add(o, "mfa_token", json_object_new_string(token));
+	json_object_object_add(o, "expires_in", json_object_new_int64(secs));
+	OPENSSL_cleanse(token, sizeof(token));
+	sc_resp_json(resp, 200, o);
+	return 0;
 }

@@ -63,4 +63,11 @@ int  sc_mfa_get_factor(json_object *o, const char **code, size_t *clen, const ch
 int  sc_mfa_check(sc_req *req, sc_resp *resp, const char *user_id, const char *code,
     size_t clen, const char *rec, size_t rlen, const char *wrong);
 
+/* After a correct password for an account with 2FA: store a login challenge
+ * (the SHA-256 of a new mfa_token, MFA_TOKEN_SECONDS, the User-Agent and
+ * address) and, when new_hash is not NULL, the password's new hash, in one
+ * statement; answer 200 {mfa_required: true, mfa_token, expires_in}. 0, or
+ * -1 having answered 503/500. */
+int  sc_mfa_challenge(sc_req *req, sc_resp *resp, const char *user_id, const char *new_hash);
+
 #endif
