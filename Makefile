@@ -12,7 +12,7 @@ CC       ?= cc
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 B        := build
-PKGS     := fcgi json-c libpq hiredis openssl libjwt libargon2 libcrypt libcurl libmagic
+PKGS     := fcgi json-c libpq hiredis openssl libjwt libargon2 libcrypt libcurl libmagic libqrencode
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

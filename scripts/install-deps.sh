@@ -14,6 +14,8 @@ PKGS=(
     libcmocka-dev libcurl4-openssl-dev libssl-dev libargon2-dev libcrypt-dev
     # file storage: libmagic sniffs uploads (its compiled database comes with libmagic1)
     libmagic-dev
+    # two-factor login: QR codes of the TOTP secret as SVG
+    libqrencode-dev
     # run and test
     postgresql-15 redis-server redis-tools lighttpd apache2 libapache2-mod-fcgid libfcgi-bin
     # Apache streams file downloads with X-Sendfile (lighttpd has it built in)
@@ -23,6 +25,8 @@ PKGS=(
     python3-websockets
     # calls: coturn (turnserver for `make run` and the TURN tests, turnutils_uclient for the tests)
     coturn
+    # tests: TOTP codes from an independent implementation (cases-2fa.sh)
+    oathtool
 )
 # node and npm (tests/ws installs the ws package with npm ci): Debian's only when the machine
 # has none. A NodeSource nodejs bundles npm and conflicts with Debian's npm package: installing

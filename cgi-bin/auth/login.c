@@ -3,12 +3,18 @@
  * a wrong password alike (same text, same work: a dummy hash is verified);
  * 429 with Retry-After while the account is locked (LOGIN_MAX_FAILURES within
  * LOGIN_LOCK_SECONDS), even with the right password. Imported bcrypt hashes
- * and weaker Argon2id hashes are replaced on success. */
+ * and weaker Argon2id hashes are replaced on success.
+ * After the password (never before: no account oracle): 403
+ * EMAIL_NOT_VERIFIED when AUTH_REQUIRE_VERIFIED_EMAIL is on and the address is
+ * not verified; with two-factor login on, no session yet but 200
+ * {mfa_required: true, mfa_token, expires_in}, finished by
+ * POST /v1/auth/login/2fa. */
 #include "sc_account.h"
 #include "sc_app.h"
 #include "sc_config.h"
 #include "sc_db.h"
 #include "sc_lockout.h"
+#include "sc_mfa.h"
 #include "sc_password.h"
 #include "sc_presence.h"
 #include "sc_session.h"
@@ -18,9 +24,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The account of an e-mail: id and hash. */
+/* The account of an e-mail: id, hash, e-mail verified, 2FA on. */
 static const char SQL_FIND[] =
-    "SELECT user_id, password_hash FROM users WHERE lower(email) = $1 AND deleted_at IS NULL";
+    "SELECT user_id, password_hash, email_verified, two_factor_enabled FROM users "
+    "WHERE lower(email) = $1 AND deleted_at IS NULL";
 
 /* Opens the session and records the login (and a new hash) in one statement;
  * returns the user. */
@@ -39,7 +46,7 @@ static int handle(sc_req *req, sc_resp *resp)
 	char norm[256], newhash[SC_PASSWORD_HASH_MAX], sid[SC_UUID_STRLEN + 1], ttl[24];
 	char refresh[SC_REFRESH_LEN + 1], rhash[SC_REFRESH_HASH], agent[513];
 	long long locked = 0;
-	int unavailable = 0, ok = 0, rehash = 0;
+	int unavailable = 0, ok = 0, rehash = 0, next;
 	PGresult *res;
 	sc_db_err err;
 	sc_verr e;
@@ -78,6 +85,18 @@ static int handle(sc_req *req, sc_resp *resp)
 		rehash = 0;
 	if (sc_lockout_clear(req->redis, norm, &unavailable) < 0)
 		return sc_account_redis_down(resp);
+	next = sc_mfa_login_next(sc_config_bool(SC_CFG_AUTH_REQUIRE_VERIFIED_EMAIL),
+	    PQgetvalue(res, 0, 2)[0] == 't', PQgetvalue(res, 0, 3)[0] == 't');
+	if (next == SC_LOGIN_UNVERIFIED) {
+		OPENSSL_cleanse(newhash, sizeof(newhash));
+		return sc_resp_error_code(resp, 403, "EMAIL_NOT_VERIFIED",
+		    "verify your e-mail address before logging in");
+	}
+	if (next == SC_LOGIN_MFA) {
+		int rc = sc_mfa_challenge(req, resp, PQgetvalue(res, 0, 0), rehash ? newhash : NULL);
+		OPENSSL_cleanse(newhash, sizeof(newhash));
+		return rc;
+	}
 
 	sc_uuid_v4(sid);
 	sc_session_refresh_new(refresh, rhash);

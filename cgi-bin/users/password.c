@@ -1,10 +1,11 @@
 /* POST /v1/users/me/password - change the caller's password.
- * {old_password, new_password}; 400 naming a missing or unacceptable field
+ * {old_password, new_password, end_other_sessions? (default true)}; 400 naming a missing or unacceptable field
  * (new_password: 8..1024 bytes of UTF-8); 401 "old password is wrong"; 409
  * when the password changed meanwhile. On success the new Argon2id hash is
  * stored and every OTHER session of the caller is revoked in the same
- * statement (and in Redis: their access tokens stop at once); the current
- * session stays. 200 {sessions_revoked: N}. */
+ * statement (and in Redis: their access tokens stop at once), unless
+ * end_other_sessions is false; the current session stays. Two-factor login
+ * is left as it is. 200 {sessions_revoked: N}. */
 #include "sc_account.h"
 #include "sc_app.h"
 #include "sc_db.h"
@@ -12,15 +13,15 @@
 
 #include <openssl/crypto.h>
 
-/* Replaces the hash if it is still the verified one ($3) and revokes the other
- * sessions; one row per revoked session (one NULL row when there was none),
+/* Replaces the hash if it is still the verified one ($3) and, when $5, revokes
+ * the other sessions; one row per revoked session (one NULL row when there was none),
  * no row when the hash changed or the account was deleted meanwhile. */
 static const char SQL_CHANGE[] =
     "WITH u AS (UPDATE users SET password_hash = $2, updated_at = now() "
     "           WHERE user_id = $1 AND deleted_at IS NULL AND password_hash = $3 "
     "           RETURNING user_id), "
     "s AS (UPDATE sessions x SET revoked_at = now(), revoked_reason = 'password changed' "
-    "      FROM u WHERE x.user_id = u.user_id AND x.session_id <> $4 AND x.revoked_at IS NULL "
+    "      FROM u WHERE $5::boolean AND x.user_id = u.user_id AND x.session_id <> $4 AND x.revoked_at IS NULL "
     "      RETURNING x.session_id) "
     "SELECT s.session_id FROM u LEFT JOIN s ON true";
 
@@ -33,12 +34,13 @@ static int handle(sc_req *req, sc_resp *resp)
 	sc_db_err err;
 	sc_verr e;
 	json_object *o;
-	int n, rc;
+	int n, rc, end_others = 1;
 
 	if (sc_json_get_str(req->json, "old_password", SC_REQUIRED, 1, SC_PASSWORD_MAX, &old,
 	    &olen, &e) < 0 ||
 	    sc_json_get_str(req->json, "new_password", SC_REQUIRED, 1, SC_PASSWORD_MAX, &new_pw,
-	    &nlen, &e) < 0)
+	    &nlen, &e) < 0 ||
+	    sc_json_get_bool(req->json, "end_other_sessions", SC_OPTIONAL, &end_others, &e) < 0)
 		return sc_resp_verr(resp, &e);
 	if (!sc_password_acceptable(new_pw, nlen))
 		return sc_verr_set(&e, "new_password", "must be 8..1024 bytes of UTF-8"),
@@ -48,8 +50,9 @@ static int handle(sc_req *req, sc_resp *resp)
 	if (sc_password_hash(new_pw, nlen, hash) < 0)
 		return sc_resp_fail(resp, "password hashing failed");
 	{
-		const char *p[4] = { req->user.user_id, hash, verified, req->user.session_id };
-		rc = sc_db_exec(req->db, req->arena, SQL_CHANGE, 4, p, 0, &res, &err);
+		const char *p[5] = { req->user.user_id, hash, verified, req->user.session_id,
+		    end_others ? "true" : "false" };
+		rc = sc_db_exec(req->db, req->arena, SQL_CHANGE, 5, p, 0, &res, &err);
 		OPENSSL_cleanse(hash, sizeof(hash));
 		if (rc < 0)
 			return sc_app_db_error(resp, &err);

@@ -11,7 +11,8 @@ curl -sS -X POST \
   "${SC_BASE:-http://127.0.0.1:8080}/v1/users/me/password" <<'JSON'
 {
   "old_password": "correct horse battery staple",
-  "new_password": "correct horse battery staple, again"
+  "new_password": "correct horse battery staple, again",
+  "end_other_sessions": true
 }
 JSON
 echo
