@@ -480,7 +480,9 @@ int sc_mail_deliver(sc_db *db, sc_arena *a, const char *mail_id, int limit,
 	}
 	c->claimed = PQntuples(res);
 	sc_buf_init(&msg, 2 * SC_MAIL_PART_MAX + 64 * 1024);
-	for (i = 0; i < PQntuples(res); i++) {
+	/* after a failure the rest of the batch keeps its lease: the mail server is
+	 * likely down, and each try could cost SMTP_TIMEOUT_MS */
+	for (i = 0; i < PQntuples(res) && c->failed == 0; i++) {
 		const char *id = PQgetvalue(res, i, 0), *to = PQgetvalue(res, i, 1);
 		char why[CURL_ERROR_SIZE + 64] = "";
 		int rc;
