@@ -181,6 +181,8 @@ static void log_access(const sc_req *req, const sc_resp *resp)
 /* The task of sc_app_after for the request in hand. */
 static sc_app_after_fn after_fn;
 static void *after_arg;
+/* the request id for the task's log lines: the request (on serve's stack) is gone by then */
+static char after_rid[SC_LIMIT_REQUEST_ID + 1];
 
 int sc_app_after(sc_app_after_fn fn, void *arg)
 {
@@ -229,6 +231,12 @@ static void serve(const sc_endpoint *ep, FCGX_Request *fr, sc_arena *a, sc_buf *
 	}
 	FCGX_PutStr(out->ptr, (int)out->len, fr->out);
 	log_access(&req, &resp);
+	if (after_fn != NULL) {
+		snprintf(after_rid, sizeof(after_rid), "%s", req.request_id);
+		sc_log_set_request_id(after_rid);
+	} else {
+		sc_log_set_request_id(NULL);
+	}
 }
 
 int sc_app_run(const sc_endpoint *ep)

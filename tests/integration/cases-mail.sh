@@ -280,9 +280,9 @@ test_smtp_down() {
     expect_rc 0
 }
 
-test_verify
-test_reset
-test_change
+[[ -z ${SC_MAIL_ONLY:-} ]] && test_verify
+[[ -z ${SC_MAIL_ONLY:-} ]] && test_reset
+[[ -z ${SC_MAIL_ONLY:-} ]] && test_change
 test_smtp_down
 
 SC_SERVER="$SC_SERVER-$SUITE" summary
