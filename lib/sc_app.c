@@ -178,6 +178,21 @@ static void log_access(const sc_req *req, const sc_resp *resp)
 	    b.ptr ? b.ptr : "\"method\":null");
 }
 
+/* The task of sc_app_after for the request in hand. */
+static sc_app_after_fn after_fn;
+static void *after_arg;
+/* the request id for the task's log lines: the request (on serve's stack) is gone by then */
+static char after_rid[SC_LIMIT_REQUEST_ID + 1];
+
+int sc_app_after(sc_app_after_fn fn, void *arg)
+{
+	if (after_fn != NULL)
+		return -1;
+	after_fn = fn;
+	after_arg = arg;
+	return 0;
+}
+
 static void serve(const sc_endpoint *ep, FCGX_Request *fr, sc_arena *a, sc_buf *out,
     sc_db *db, sc_redis *redis)
 {
@@ -216,6 +231,12 @@ static void serve(const sc_endpoint *ep, FCGX_Request *fr, sc_arena *a, sc_buf *
 	}
 	FCGX_PutStr(out->ptr, (int)out->len, fr->out);
 	log_access(&req, &resp);
+	if (after_fn != NULL) {
+		snprintf(after_rid, sizeof(after_rid), "%s", req.request_id);
+		sc_log_set_request_id(after_rid);
+	} else {
+		sc_log_set_request_id(NULL);
+	}
 }
 
 int sc_app_run(const sc_endpoint *ep)
@@ -281,6 +302,11 @@ int sc_app_run(const sc_endpoint *ep)
 			break;
 		serve(ep, &fr, &arena, &out, db, redis);
 		FCGX_Finish_r(&fr);
+		if (after_fn != NULL) {
+			sc_app_after_fn fn = after_fn;
+			after_fn = NULL;
+			fn(db, &arena, after_arg);
+		}
 		sc_log_set_request_id(NULL);
 		sc_arena_reset(&arena);
 	}

@@ -59,6 +59,15 @@ int sc_app_body(const sc_endpoint *ep, sc_req *req, sc_resp *resp,
 /* Run the handler; a handler that set nothing answers 500. */
 void sc_app_dispatch(const sc_endpoint *ep, sc_req *req, sc_resp *resp);
 
+/* Work to do after the response has gone out (FastCGI request finished), before
+ * the arena is reset: the client does not wait for it (sending a mail). One
+ * task per request; a second call replaces nothing and returns -1. `arg` should
+ * live on the request's arena. The task gets the process's database
+ * connection and the arena. */
+struct sc_db;
+typedef void (*sc_app_after_fn)(struct sc_db *db, sc_arena *a, void *arg);
+int sc_app_after(sc_app_after_fn fn, void *arg);
+
 /* Answer a failed statement: 503 when the database is unreachable, else a
  * logged 500. Returns -1 for `return sc_app_db_error(...)`. */
 struct sc_db_err;

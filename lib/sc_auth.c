@@ -83,6 +83,26 @@ int sc_auth_limit(sc_req *req, sc_resp *resp, const char *class_, long long per_
 	return limited(resp, &rl);
 }
 
+int sc_auth_limit_hourly(sc_req *req, sc_resp *resp, const char *class_, const char *subject,
+    long long per_hour)
+{
+	sc_rl_result rl;
+	int unavailable = 0;
+
+	if (per_hour < 1)
+		per_hour = 1;
+	if (sc_ratelimit_check_us(req->redis, class_, subject, 3600000000LL / per_hour, per_hour,
+	    NULL, &rl, &unavailable) < 0) {
+		sc_resp_unavailable(resp, "service unavailable, try again later");
+		return 0;
+	}
+	if (rl.status != SC_RL_LIMITED)
+		return 1;
+	rl_headers_drop(resp);
+	rl_headers(resp, &rl);
+	return limited(resp, &rl);
+}
+
 int sc_auth_guard(unsigned flags, sc_req *req, sc_resp *resp)
 {
 	sc_rl_result rl;

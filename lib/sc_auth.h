@@ -22,6 +22,12 @@ int sc_auth_guard(unsigned flags, sc_req *req, sc_resp *resp);
 int sc_auth_limit(sc_req *req, sc_resp *resp, const char *class_, long long per_minute,
     long long burst);
 
+/* A limit counted per hour on rl:{class_}:{subject} (subject: a user id, a
+ * client address, a hash of an e-mail address): per_hour at once, then one
+ * every 3600/per_hour seconds. Returns like sc_auth_limit. */
+int sc_auth_limit_hourly(sc_req *req, sc_resp *resp, const char *class_, const char *subject,
+    long long per_hour);
+
 /* The token of an "Authorization: Bearer x" header, or NULL. */
 const char *sc_auth_bearer(const sc_req *req, size_t *len);
 

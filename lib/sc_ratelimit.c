@@ -31,6 +31,15 @@ int sc_ratelimit_check(sc_redis *r, const char *class_, const char *subject,
     long long per_minute, long long burst, const char *revoked_session,
     sc_rl_result *res, int *unavailable)
 {
+	return sc_ratelimit_check_us(r, class_, subject,
+	    60000000LL / (per_minute > 0 ? per_minute : 1), burst, revoked_session, res,
+	    unavailable);
+}
+
+int sc_ratelimit_check_us(sc_redis *r, const char *class_, const char *subject,
+    long long interval_us, long long burst, const char *revoked_session,
+    sc_rl_result *res, int *unavailable)
+{
 	char rkey[80] = "", lkey[160], em[32], b[32];
 	const char *keys[2] = { rkey, lkey }, *args[2] = { em, b };
 	redisReply *rep = NULL;
@@ -40,7 +49,7 @@ int sc_ratelimit_check(sc_redis *r, const char *class_, const char *subject,
 	if (revoked_session != NULL)
 		snprintf(rkey, sizeof(rkey), "revoked:sid:%s", revoked_session);
 	snprintf(lkey, sizeof(lkey), "rl:%s:%s", class_, subject);
-	snprintf(em, sizeof(em), "%lld", 60000000LL / (per_minute > 0 ? per_minute : 1));
+	snprintf(em, sizeof(em), "%lld", interval_us > 0 ? interval_us : 1);
 	snprintf(b, sizeof(b), "%lld", burst);
 	if (sc_redis_eval(r, &gcra, 2, keys, 2, args, &rep, unavailable, &err) < 0) {
 		if (!*unavailable)

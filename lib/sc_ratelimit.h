@@ -30,6 +30,12 @@ int sc_ratelimit_check(sc_redis *r, const char *class_, const char *subject,
     long long per_minute, long long burst, const char *revoked_session,
     sc_rl_result *res, int *unavailable);
 
+/* The same with the emission interval given directly: one request per
+ * interval_us sustained (per hour: 3600000000 / n), `burst` at once. */
+int sc_ratelimit_check_us(sc_redis *r, const char *class_, const char *subject,
+    long long interval_us, long long burst, const char *revoked_session,
+    sc_rl_result *res, int *unavailable);
+
 /* Redis channel that hears every revocation; the message is the session id.
  * sc-ws-relay subscribes and closes that session's sockets (1008). */
 #define SC_REVOKED_CHANNEL "sc:revoked"

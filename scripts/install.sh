@@ -10,6 +10,10 @@
 #                                                         include), lighttpd-routes.conf,
 #                                                         apache-routes.conf (generated), routes
 #   PREFIX/share/secureconnect/sql/NNN_*.sql              migrations (sc-admin migrate --dir ...)
+#   PREFIX/share/secureconnect/mail-templates/            the stock mail templates (copy them to
+#                                                         MAIL_TEMPLATE_DIR, /etc/secureconnect/mail)
+#   PREFIX/share/secureconnect/httpd-conf/secureconnect-outbox.{cron,service,timer}
+#                                                         examples for sc-admin outbox flush
 #   PREFIX/share/secureconnect/secureconnect.conf.example every config key, commented out
 #   PREFIX/share/doc/secureconnect/, PREFIX/share/man/man8/sc-admin.8
 #
@@ -59,6 +63,10 @@ install -m 0755 "$BUILD/tools/sc-admin" "$DESTDIR$PREFIX/bin/"
 install -m 0755 "$BUILD/ws-relay/sc-ws-relay" "$DESTDIR$PREFIX/sbin/"
 if compgen -G "sql/*.sql" >/dev/null; then install -m 0644 sql/*.sql "$DESTDIR$SHARE/sql/"; fi
 install -m 0644 cgi-bin/routes "$DESTDIR$SHARE/httpd-conf/routes"
+install -m 0644 httpd-conf/secureconnect-outbox.cron httpd-conf/secureconnect-outbox.service \
+    httpd-conf/secureconnect-outbox.timer "$DESTDIR$SHARE/httpd-conf/"
+install -d -m 0755 "$DESTDIR$SHARE/mail-templates"
+install -m 0644 mail-templates/* "$DESTDIR$SHARE/mail-templates/"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -94,6 +102,8 @@ Next (docs/operations.md):
   - lighttpd: include "$SHARE/httpd-conf/lighttpd.conf"   Apache: Include $SHARE/httpd-conf/apache.conf
   - file storage: create $STORAGE_DIR (owner www-data, mode 0750; the download route serves
     only from there), set STORAGE_DIR to it, and run sc-admin gc from cron (docs/operations.md 13)
+  - mail: cp -r $SHARE/mail-templates /etc/secureconnect/mail (MAIL_TEMPLATE_DIR), set SMTP_*, and
+    run sc-admin outbox flush every minute ($SHARE/httpd-conf/secureconnect-outbox.*; docs/operations.md 14)
   - the relay (the web servers proxy /v1/ws* to $RELAY_ADDR, set RELAY_LISTEN/RELAY_PORT to match):
       systemctl daemon-reload && systemctl enable --now sc-ws-relay
 EOF

@@ -19,6 +19,12 @@
 #                  (default 64478); SC_TURN=0 does not start coturn. coturn (Debian's turnserver)
 #                  is started when the effective TURN_URLS point at turn:127.0.0.1:<port>, with the
 #                  dev config's TURN_SECRET; GET /v1/calls/ice-servers then hands out credentials.
+#   SC_SMTP_PORT   maildev's SMTP port (default 1025); SC_MAILDEV_PORT its web UI and REST API
+#                  (default 1080: read the mails at http://127.0.0.1:1080). SC_MAILDEV=0 does
+#                  not start maildev (then set SMTP_URL to a real mail server). maildev comes from
+#                  npm, pinned in tests/maildev (installed on first start). SMTP_URL defaults to it
+#                  and MAIL_TEMPLATE_DIR to a copy of mail-templates/ in var/app (copied at each
+#                  start, so edits to mail-templates/ show after a restart).
 #   any config key (see `sc-admin config-keys`), or KEY_FILE: overrides var/sc-dev.conf in the
 #                  effective config var/run/sc.conf. PostgreSQL and Redis are started locally
 #                  only when DB_HOST / REDIS_HOST is 127.0.0.1 or localhost. The relay listens on
@@ -126,6 +132,17 @@ done
 # config or the environment says otherwise
 grep -q '^STORAGE_DIR=' "$EFF" || echo "STORAGE_DIR=$VAR/files" >>"$EFF"
 grep -q '^APP_URL=' "$EFF" || echo "APP_URL=http://127.0.0.1:$HTTP_PORT" >>"$EFF"
+# Mail: maildev on loopback catches every account mail; the templates are a copy the web
+# server's user can read
+SMTP_PORT=${SC_SMTP_PORT:-1025} MAILDEV_PORT=${SC_MAILDEV_PORT:-1080}
+[[ $SMTP_PORT =~ ^[0-9]+$ && $MAILDEV_PORT =~ ^[0-9]+$ ]] || die "SC_SMTP_PORT and SC_MAILDEV_PORT must be port numbers"
+MAILDEV_ON=0
+if [[ ${SC_MAILDEV:-1} != 0 ]]; then
+    command -v node >/dev/null || die "maildev needs node and npm (scripts/install-deps.sh), or SC_MAILDEV=0"
+    MAILDEV_ON=1
+    grep -q '^SMTP_URL=' "$EFF" || echo "SMTP_URL=smtp://127.0.0.1:$SMTP_PORT" >>"$EFF"
+fi
+grep -q '^MAIL_TEMPLATE_DIR=' "$EFF" || echo "MAIL_TEMPLATE_DIR=$VAR/app/mail-templates" >>"$EFF"
 sc_secure_config "$EFF"
 [[ ${#OVR[@]} -eq 0 ]] || echo "run: from the environment: $(printf '%s\n' "${!OVR[@]}" | sort | tr '\n' ' ')"
 
@@ -161,6 +178,10 @@ if [[ $RELAY != 0 ]]; then
     [[ $RELAY_ADMIN_PORT_ != 0 ]] && sc_port_busy "$RELAY_ADMIN_PORT_" && busy+=("$RELAY_ADMIN_PORT_ (sc-ws-relay admin, RELAY_ADMIN_PORT)")
 fi
 [[ -n $TURN_PORT_ ]] && sc_port_busy "$TURN_PORT_" && busy+=("$TURN_PORT_ (coturn, TURN_URLS in $DEV)")
+if [[ $MAILDEV_ON == 1 ]]; then
+    sc_port_busy "$SMTP_PORT" && busy+=("$SMTP_PORT (maildev SMTP, SC_SMTP_PORT)")
+    sc_port_busy "$MAILDEV_PORT" && busy+=("$MAILDEV_PORT (maildev web, SC_MAILDEV_PORT)")
+fi
 if [[ ${#busy[@]} -gt 0 ]]; then
     for b in "${busy[@]}"; do echo "run: port $b is already in use" >&2; done
     die "stop what uses it, or choose another port (SC_HTTP_PORT=..., DB_PORT=..., REDIS_PORT=..., RELAY_PORT=..., RELAY_ADMIN_PORT=...)"
@@ -173,6 +194,10 @@ install -m 0755 "$BUILD"/cgi-bin/*.fcgi "$VAR/app/cgi-bin.new/"
 rm -rf "$VAR/app/cgi-bin"
 mv "$VAR/app/cgi-bin.new" "$VAR/app/cgi-bin"
 if [[ $RELAY != 0 ]]; then install -m 0755 "$BUILD/ws-relay/sc-ws-relay" "$VAR/app/sc-ws-relay"; fi
+rm -rf "$VAR/app/mail-templates"
+install -d -m 0755 "$VAR/app/mail-templates"
+install -m 0644 "$ROOT"/mail-templates/*.subject "$ROOT"/mail-templates/*.txt "$ROOT"/mail-templates/*.html \
+    "$VAR/app/mail-templates/"
 
 # ---- start; stop everything on exit, whatever the reason
 STARTED=()
@@ -184,6 +209,7 @@ cleanup() {
     sc_lighttpd_down "$VAR/lighttpd"
     sc_relay_down "$VAR/relay"
     sc_turn_down "$VAR/turn"
+    sc_maildev_down "$VAR/maildev"
     sc_redis_down "$VAR/redis"
     sc_pg_down "$VAR/pg"
     exit "$rc"
@@ -215,6 +241,11 @@ if [[ -n $TURN_PORT_ ]]; then
     sc_turn_up "$VAR/turn" "$TURN_PORT_" "$(cfg TURN_SECRET)" || die "coturn did not start (SC_TURN=0 serves without it)"
     STARTED+=(coturn)
 fi
+if [[ $MAILDEV_ON == 1 ]]; then
+    echo "run: maildev: SMTP on 127.0.0.1:$SMTP_PORT, mails on http://127.0.0.1:$MAILDEV_PORT"
+    sc_maildev_up "$VAR/maildev" "$SMTP_PORT" "$MAILDEV_PORT" || die "maildev did not start (SC_MAILDEV=0 serves without it)"
+    STARTED+=(maildev)
+fi
 if [[ $(cfg STORAGE_BACKEND) != s3 ]]; then
     sc_storage_dir "$(cfg STORAGE_DIR)" || die "cannot create the file storage folder $(cfg STORAGE_DIR)"
 fi
@@ -245,6 +276,11 @@ if [[ -n $TURN_PORT_ ]]; then
     echo "  calls:   STUN/TURN on 127.0.0.1:$TURN_PORT_ (coturn; GET /v1/calls/ice-servers), log: $VAR/turn/turn.log"
 else
     echo "  (no local coturn: GET /v1/calls/ice-servers answers 503 unless TURN_SECRET and TURN_URLS are set)"
+fi
+if [[ $MAILDEV_ON == 1 ]]; then
+    echo "  mail:    http://127.0.0.1:$MAILDEV_PORT (maildev: every mail sent, web UI and REST API /api/email)"
+else
+    echo "  mail:    SMTP_URL=$(cfg SMTP_URL) (SC_MAILDEV=0); unsent mails: sc-admin outbox list"
 fi
 echo "Press Ctrl-C to stop."
 

@@ -35,6 +35,7 @@
 #                                        TCP, TURN REST API secret, no TLS, loopback relaying for
 #                                        tests and `make run` on one machine; pid and log in DIR
 #   sc_turn_down DIR
+#   sc_maildev_up DIR SMTP_PORT WEB_PORT / sc_maildev_down DIR   maildev, the SMTP test double (below)
 #                                        after 15 s, and any worker left behind
 #   sc_secure_config FILE                0640 root:www-data as root, 0600 otherwise
 #   sc_conf_get FILE KEY DEFAULT         the value of KEY in a KEY=VALUE file (last one), or DEFAULT
@@ -628,3 +629,51 @@ sc_s3rver_up() {
 }
 
 sc_s3rver_down() { sc_stop_pidfile "$1/s3rver.pid" s3rver 10; }
+
+# ---------------------------------------------------------------- maildev (the SMTP test double)
+# sc_maildev_up DIR SMTP_PORT WEB_PORT   maildev (npm, pinned in tests/maildev/package-lock.json)
+#                                        with SMTP on 127.0.0.1:SMTP_PORT and its web UI and REST
+#                                        API (/api/email, toolchain.md section 8) on
+#                                        127.0.0.1:WEB_PORT; mails kept in DIR/mail (maildev 3
+#                                        writes to /tmp/maildev without --mail-directory), pid in
+#                                        DIR/maildev.pid, log in DIR/maildev.log. Installs
+#                                        tests/maildev's packages first when they are missing or
+#                                        not the pinned versions. As root it runs as nobody.
+#                                        Waits until /api/healthz answers.
+# sc_maildev_down DIR
+sc_maildev_up() {
+    local dir=$1 smtp=$2 web=$3 pkg=$SC_ROOT/tests/maildev pid n
+    local -a as=()
+    [[ -n $dir && $smtp =~ ^[0-9]+$ && $web =~ ^[0-9]+$ ]] ||
+        { sc_log "usage: sc_maildev_up DIR SMTP_PORT WEB_PORT"; return 2; }
+    sc_npm_ci "$pkg" || return 1
+    dir=$(realpath -m "$dir")
+    mkdir -p "$dir/mail" && chmod 0755 "$dir" || return 1
+    if [[ -s $dir/maildev.pid ]] && kill -0 "$(cat "$dir/maildev.pid")" 2>/dev/null; then
+        sc_log "sc_maildev_up: maildev already runs from $dir (pid $(cat "$dir/maildev.pid"))"; return 1
+    fi
+    for p in "$smtp" "$web"; do
+        if sc_port_listening "$p"; then sc_log "sc_maildev_up: port $p (maildev) is already in use"; return 1; fi
+    done
+    if sc_is_root; then
+        chown -R nobody: "$dir/mail" && as=(setpriv --reuid nobody --regid nogroup --init-groups --)
+    fi
+    "${as[@]}" node "$pkg/node_modules/maildev/dist/bin/maildev.js" -s "$smtp" --ip 127.0.0.1 -w "$web" \
+        --web-ip 127.0.0.1 --mail-directory "$dir/mail" --silent </dev/null >>"$dir/maildev.log" 2>&1 &
+    pid=$!
+    echo "$pid" >"$dir/maildev.pid"
+    for ((n = 0; n < 150; n++)); do
+        if [[ $(curl -s --max-time 2 "http://127.0.0.1:$web/api/healthz" 2>/dev/null) == true ]] &&
+            sc_port_listening "$smtp"; then
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    sc_log "sc_maildev_up: maildev did not answer on 127.0.0.1:$web (SMTP :$smtp); log:"
+    tail -n 20 "$dir/maildev.log" >&2
+    sc_maildev_down "$dir"
+    return 1
+}
+
+sc_maildev_down() { sc_stop_pidfile "$1/maildev.pid" maildev 10; }

@@ -13,7 +13,14 @@
  *   sc-admin gc                    file storage housekeeping (for cron): end the uploads
  *                                  never completed within their URL's lifetime and give
  *                                  their quota back, remove the bytes of deleted files,
- *                                  remove left-over temporary uploads
+ *                                  remove left-over temporary uploads; drop used or
+ *                                  expired account tokens and 2FA login challenges (a
+ *                                  day after), and outbox rows sent or given up more
+ *                                  than 30 days ago
+ *   sc-admin outbox flush [--limit N]  send the due mails of the outbox (for cron or a
+ *                                  systemd timer): prints the counts; exit 0 unless the
+ *                                  database failed
+ *   sc-admin outbox list [--limit N]   the unsent mails, oldest first (no bodies)
  *
  * Configuration comes from the environment and the file named by SC_CONFIG
  * (docs/decisions.md). */
@@ -24,6 +31,7 @@
 #include "sc_file.h"
 #include "sc_jwt.h"
 #include "sc_log.h"
+#include "sc_mail.h"
 #include "sc_migrate.h"
 #include "sc_ratelimit.h"
 #include "sc_redis.h"
@@ -383,6 +391,106 @@ static int gc_tmp(long long *n)
 	return 0;
 }
 
+static int usage(void);
+static int load(void);
+
+#define SC_ADMIN_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* Drops what the account mails leave behind: tokens and 2FA login challenges
+ * used or expired more than a day ago, outbox rows sent or given up more than
+ * 30 days ago. Returns the three counts. */
+static const char SQL_GC_ACCOUNT[] =
+    "WITH t AS (DELETE FROM account_tokens WHERE coalesce(used_at, expires_at) < now() - interval '1 day' "
+    "           OR expires_at < now() - interval '1 day' RETURNING 1), "
+    "c AS (DELETE FROM login_challenges WHERE coalesce(used_at, expires_at) < now() - interval '1 day' "
+    "      OR expires_at < now() - interval '1 day' RETURNING 1), "
+    "m AS (DELETE FROM mail_outbox WHERE coalesce(sent_at, gave_up_at) < now() - interval '30 days' "
+    "      RETURNING 1) "
+    "SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM c), (SELECT count(*) FROM m)";
+
+static int gc_account(sc_db *db, sc_arena *a)
+{
+	PGresult *res;
+	sc_db_err err;
+	if (sc_db_exec(db, a, SQL_GC_ACCOUNT, 0, NULL, SC_DB_RETRY, &res, &err) < 0) {
+		fprintf(stderr, "gc: %s\n", err.msg);
+		return -1;
+	}
+	printf("gc: %s account tokens, %s login challenges, %s old outbox rows removed\n",
+	    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+	return 0;
+}
+
+/* The unsent mails, oldest first. */
+static const char SQL_OUTBOX_LIST[] =
+    "SELECT mail_id, template, to_addr, attempts, " SC_ADMIN_TS("created_at") ", "
+    SC_ADMIN_TS("next_attempt_at") ", coalesce(last_error, '') FROM mail_outbox "
+    "WHERE sent_at IS NULL AND gave_up_at IS NULL ORDER BY created_at LIMIT $1::int";
+
+/* sc-admin outbox flush|list [--limit N]: see the header comment and docs/sc-admin.8. */
+static int outbox(int argc, char **argv)
+{
+	long long limit = 100;
+	sc_db *db;
+	sc_arena a;
+	sc_db_err err;
+	int rc = 1;
+
+	if (argc == 5 && strcmp(argv[3], "--limit") == 0) {
+		if (sc_parse_i64(argv[4], strlen(argv[4]), 1, 100000, &limit) < 0) {
+			fprintf(stderr, "outbox: --limit takes 1..100000\n");
+			return 2;
+		}
+	} else if (argc != 3) {
+		return usage();
+	}
+	if (strcmp(argv[2], "flush") != 0 && strcmp(argv[2], "list") != 0)
+		return usage();
+	if (load() < 0)
+		return 1;
+	db = sc_db_new();
+	sc_arena_init(&a);
+	if (strcmp(argv[2], "flush") == 0) {
+		sc_mail_counts c, t = { 0, 0, 0, 0 };
+		/* in batches of up to 20, so a long run holds few mails at once */
+		do {
+			int batch = limit - t.claimed > 20 ? 20 : (int)(limit - t.claimed);
+			if (sc_mail_deliver(db, &a, NULL, batch, &c, &err) < 0) {
+				fprintf(stderr, "outbox: %s\n", err.msg);
+				goto out;
+			}
+			t.claimed += c.claimed;
+			t.sent += c.sent;
+			t.failed += c.failed;
+			t.gave_up += c.gave_up;
+			sc_arena_reset(&a);
+		} while (c.claimed > 0 && c.failed == 0 && t.claimed < limit);
+		printf("outbox: %lld sent, %lld failed (retried later), %lld given up\n",
+		    t.sent, t.failed, t.gave_up);
+		rc = 0;
+	} else {
+		const char *p[1];
+		char lim[24];
+		PGresult *res;
+		snprintf(lim, sizeof(lim), "%lld", limit);
+		p[0] = lim;
+		if (sc_db_exec(db, &a, SQL_OUTBOX_LIST, 1, p, SC_DB_RETRY, &res, &err) < 0) {
+			fprintf(stderr, "outbox: %s\n", err.msg);
+			goto out;
+		}
+		printf("mail_id\ttemplate\tto\tattempts\tcreated_at\tnext_attempt_at\tlast_error\n");
+		for (int i = 0; i < PQntuples(res); i++)
+			printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0),
+			    PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
+			    PQgetvalue(res, i, 4), PQgetvalue(res, i, 5), PQgetvalue(res, i, 6));
+		rc = 0;
+	}
+out:
+	sc_arena_cleanup(&a);
+	sc_db_free(db);
+	return rc;
+}
+
 /* sc-admin gc: see the header comment and docs/sc-admin.8. */
 static int gc(void)
 {
@@ -433,6 +541,8 @@ static int gc(void)
 		goto out;
 	}
 	printf("gc: %lld left-over temporary uploads removed\n", tmp);
+	if (gc_account(db, &a) < 0)
+		goto out;
 	rc = seen > removed ? 1 : 0;
 out:
 	sc_arena_cleanup(&a);
@@ -453,7 +563,8 @@ static int load(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: sc-admin check-config | config-keys | config-doc | "
-	    "migrate [--dir DIR] | rebuild-redis | purge-messages | gc\n");
+	    "migrate [--dir DIR] | rebuild-redis | purge-messages | gc | "
+	    "outbox flush|list [--limit N]\n");
 	return 2;
 }
 
@@ -508,5 +619,7 @@ int main(int argc, char **argv)
 			return 1;
 		return gc();
 	}
+	if (strcmp(argv[1], "outbox") == 0)
+		return outbox(argc, argv);
 	return usage();
 }

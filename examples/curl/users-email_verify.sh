@@ -1,0 +1,16 @@
+#!/bin/sh
+# Generated from cgi-bin/routes by make (scripts/gen-docs.sh); do not edit.
+# Program: users/email_verify. Run against `make run`: SC_BASE=http://127.0.0.1:8080 (default).
+# Needs an access token: export SC_TOKEN=<access token from the login endpoint>.
+set -eu
+
+# POST /v1/users/me/email/verify: Finish an e-mail change with the mailed token; notice to the old address
+curl -sS -X POST \
+  -H "Authorization: Bearer $SC_TOKEN" \
+  -H "Content-Type: application/json" --data-binary @- \
+  "${SC_BASE:-http://127.0.0.1:8080}/v1/users/me/email/verify" <<'JSON'
+{
+  "token": "TOKEN_FROM_THE_MAIL"
+}
+JSON
+echo
