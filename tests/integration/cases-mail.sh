@@ -168,7 +168,16 @@ test_reset() {
     expect_error 401 UNAUTHORIZED
     check "$T: 2FA untouched" "two_factor_enabled and totp_secret as before" \
         [ "$(sql "SELECT two_factor_enabled::text || encode(totp_secret, 'hex') FROM users WHERE user_id = '${U_ID[p]}'")" = true0102 ]
+    t "password reset does not bypass 2FA"
+    jobj_into body email "${U_EMAIL[p]}" password "new-$A_RUN-password"
+    jpost /v1/auth/login "$body"
+    expect_status 200
+    expect_json .data.mfa_required true
+    expect_json .data.access_token null
+    expect_json .data.refresh_token null
+    expect_match .data.mfa_token '^[A-Za-z0-9_-]{43}$'
     sql "UPDATE users SET two_factor_enabled = false, totp_secret = NULL WHERE user_id = '${U_ID[p]}'" >/dev/null
+    t "password reset confirm"
     me_status "old access token (register)" "${U_AT[p]}" 401
     me_status "old access token (second login)" "$old_at" 401
     refresh_status "old refresh token (register)" "${U_RT[p]}" 401
