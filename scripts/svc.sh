@@ -233,6 +233,9 @@ RELAY_WORKERS=2
 # signed upload and download URLs point at this stack's web server
 APP_URL=http://127.0.0.1:$SC_STACK_HTTP_PORT
 STORAGE_DIR=$SC_STACK_STORAGE_DIR
+# account mails (register writes one): the repository's templates; SMTP_URL stays the default
+# (127.0.0.1:1025) unless the caller starts a mail server, else mails wait in the outbox
+MAIL_TEMPLATE_DIR=$SC_ROOT/mail-templates
 EOF
     # SC_STACK_EXTRA_CONFIG: more KEY=VALUE lines (space separated) for this stack; a key given
     # there replaces the line above (a key twice in one file is an error)

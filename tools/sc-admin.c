@@ -560,6 +560,31 @@ static int load(void)
 	return 0;
 }
 
+/* check-config: every mail template the programs render must be readable and
+ * valid (a missing one makes its request answer 500: docs/decisions.md). */
+static int check_templates(void)
+{
+	static const char *const names[] = { "verify_email", "password_reset", "email_change",
+		"email_changed" };
+	sc_arena a;
+	sc_mail_msg m;
+	const char *why = NULL;
+	size_t i;
+	int rc = 0;
+
+	sc_arena_init(&a);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (sc_mail_render_dir(&a, sc_config_str(SC_CFG_MAIL_TEMPLATE_DIR), names[i], NULL, 0,
+		    &m, &why) < 0) {
+			fprintf(stderr, "MAIL_TEMPLATE_DIR: template %s: %s\n", names[i],
+			    why != NULL ? why : "cannot be rendered");
+			rc = -1;
+		}
+	}
+	sc_arena_cleanup(&a);
+	return rc;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: sc-admin check-config | config-keys | config-doc | "
@@ -585,7 +610,7 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "config-doc") == 0)
 		return config_doc();
 	if (strcmp(argv[1], "check-config") == 0) {
-		if (load() < 0)
+		if (load() < 0 || check_templates() < 0)
 			return 1;
 		printf("configuration ok\n");
 		return 0;

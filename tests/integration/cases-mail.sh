@@ -14,6 +14,8 @@ SUITE=mail
 
 # shellcheck source=suite.sh
 . "$HERE/suite.sh"
+# shellcheck source=../../scripts/svc.sh
+. "$HERE/../../scripts/svc.sh"
 
 MAILDEV=http://127.0.0.1:${SC_MAILDEV_PORT:?run.sh sets SC_MAILDEV_PORT}
 APP_URL=$(cfgval APP_URL)
@@ -289,9 +291,51 @@ test_smtp_down() {
     expect_rc 0
 }
 
+# AUTH_REQUIRE_VERIFIED_EMAIL=true is one stack-wide setting: a second instance of the same web
+# server (SC_SERVER) serves the same programs with a copy of the stack's config that turns it on
+# (same PostgreSQL, Redis and maildev), as cases-storage-s3.sh does for the s3 backend.
+test_verified_required() {
+    local web=$SC_WORK/web-verified conf=$SC_WORK/verified.conf port base=$SC_BASE body
+    t "AUTH_REQUIRE_VERIFIED_EMAIL: a second $SC_SERVER"
+    { grep -v '^AUTH_REQUIRE_VERIFIED_EMAIL=' "$SC_CONFIG"; echo "AUTH_REQUIRE_VERIFIED_EMAIL=true"; } >"$conf"
+    sc_secure_config "$conf"
+    if ! port=$(sc_free_port) || ! "sc_${SC_SERVER}_up" "$web" "$port" "$SC_TMP/app/cgi-bin" "$conf" 1 \
+            "$HERE/../../cgi-bin/routes" 2>"$SC_WORK/web-verified.err"; then
+        fail "$T: started" "a $SC_SERVER with the switch on ($(tail -n 3 "$SC_WORK/web-verified.err"))"
+        return
+    fi
+    # shellcheck disable=SC2064 # the folder is fixed now
+    trap "\"sc_${SC_SERVER}_down\" \"$web\" 2>/dev/null; for n in \"\${!EV_PID[@]}\"; do ev_stop \"\$n\"; done" EXIT
+    ok "$T: started"
+    SC_BASE=http://127.0.0.1:$port
+    mkuser nv
+    got_mail "verification mail" "${U_EMAIL[nv]}" 1
+    t "AUTH_REQUIRE_VERIFIED_EMAIL: login before verifying"
+    login_as nv
+    check "$T: refused" "403 (got $L_STATUS)" [ "$L_STATUS" = 403 ]
+    expect_error 403 EMAIL_NOT_VERIFIED
+    expect_json .data null
+    t "AUTH_REQUIRE_VERIFIED_EMAIL: the password is checked first (no oracle)"
+    login_as nv "" "not the password"
+    expect_error 401 UNAUTHORIZED
+    jobj_into body email "nobody.nv.$A_RUN@example.test" password "${U_PASS[nv]}"
+    jpost /v1/auth/login "$body"
+    expect_error 401 UNAUTHORIZED
+    t "AUTH_REQUIRE_VERIFIED_EMAIL: login once verified"
+    tokbody "$M_TOKEN"; jpost /v1/auth/verify-email "$TB"
+    expect_status 200
+    login_as nv
+    check "$T: logged in" "200 (got $L_STATUS)" [ "$L_STATUS" = 200 ]
+    me_status "the new session" "$L_AT" 200
+    SC_BASE=$base
+    "sc_${SC_SERVER}_down" "$web" 2>/dev/null
+    trap 'for n in "${!EV_PID[@]}"; do ev_stop "$n"; done' EXIT
+}
+
 [[ -z ${SC_MAIL_ONLY:-} ]] && test_verify
 [[ -z ${SC_MAIL_ONLY:-} ]] && test_reset
 [[ -z ${SC_MAIL_ONLY:-} ]] && test_change
 test_smtp_down
+[[ -z ${SC_MAIL_ONLY:-} ]] && test_verified_required
 
 SC_SERVER="$SC_SERVER-$SUITE" summary

@@ -568,10 +568,12 @@ test_no_hsts() {
 # ---------------------------------------------------------------- 8. configuration
 
 # cfg VAR=VALUE... PROGRAM ARGS: run with a clean environment and an empty config file.
+# (check-config also renders the mail templates: the repository's, unless a case names others)
 cfg() {
-    C_DESC_NEXT="env -i PATH=\$PATH SC_CONFIG=/dev/null $*"
-    run_cmd env -i PATH="$PATH" SC_CONFIG=/dev/null "$@"
+    C_DESC_NEXT="env -i PATH=\$PATH SC_CONFIG=/dev/null MAIL_TEMPLATE_DIR=$MAILTPL $*"
+    run_cmd env -i PATH="$PATH" SC_CONFIG=/dev/null MAIL_TEMPLATE_DIR="$MAILTPL" "$@"
 }
+MAILTPL=$(cd "$HERE/../../mail-templates" && pwd)
 
 # names KEY: stderr names KEY as a whole word (JWT_SECRET does not match JWT_SECRET_FILE).
 names() { expect_stderr "(^|[^A-Z0-9_])$1([^A-Z0-9_]|\$)"; }
@@ -611,6 +613,12 @@ test_config() {
     t "config: JWT_SECRET 32 bytes"
     cfg JWT_SECRET="$s32" "$admin" check-config
     expect_rc 0
+
+    t "config: MAIL_TEMPLATE_DIR without the templates"
+    cfg JWT_SECRET="$s32" MAIL_TEMPLATE_DIR="$d" "$admin" check-config
+    expect_rc 1
+    names MAIL_TEMPLATE_DIR
+    expect_stderr 'verify_email'
 
     t "config: DB_PORT=abc"
     cfg JWT_SECRET="$s32" DB_PORT=abc "$admin" check-config

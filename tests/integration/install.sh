@@ -64,6 +64,12 @@ if command -v systemd-analyze >/dev/null; then
 	check "systemd-analyze verify accepts the unit" "systemd-analyze verify '$U' >'$T/verify.log' 2>&1 || { cat '$T/verify.log'; false; }"
 fi
 
+# mail as the install's closing lines say: the installed stock templates as MAIL_TEMPLATE_DIR
+# (register writes a mail; no SMTP server here, so it waits in the outbox)
+check "installed mail templates" "[[ -s '$P/share/secureconnect/mail-templates/verify_email.txt' ]]"
+sed -i "s|^MAIL_TEMPLATE_DIR=.*|MAIL_TEMPLATE_DIR=$P/share/secureconnect/mail-templates|" "$SC_STACK_CONFIG"
+sc_secure_config "$SC_STACK_CONFIG"
+
 if sc_stack_up "$T"; then
 	check "installed sc-admin check-config" "SC_CONFIG='$SC_STACK_CONFIG' '$P/bin/sc-admin' check-config >/dev/null"
 	check "installed sc-admin migrate" "SC_CONFIG='$SC_STACK_CONFIG' '$P/bin/sc-admin' migrate --dir '$P/share/secureconnect/sql' >'$T/migrate.log' 2>&1"

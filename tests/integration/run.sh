@@ -15,7 +15,7 @@
 #              TURN_SECRET, TURN_URLS and STUN_URLS pointing at it
 #   SC_SMTP_PORT, SC_MAILDEV_PORT  this run's maildev: SMTP, and its web UI and REST API
 #              (http://127.0.0.1:SC_MAILDEV_PORT/api/email); the config has SMTP_URL pointing
-#              at it and MAIL_TEMPLATE_DIR=<repo>/mail-templates. SC_CTL maildev-stop |
+#              at it and MAIL_TEMPLATE_DIR=<repo>/mail-templates (sc_stack_init). SC_CTL maildev-stop |
 #              maildev-start stops and starts it (same ports, mails kept in SC_TMP/maildev/mail)
 # Routes: cgi-bin/routes plus tests/integration/routes.test (before the catch-all); the relay
 # routes (/v1/ws ...) go to sc-ws-relay (SC_BUILD/ws-relay/sc-ws-relay, copied into the run's
@@ -111,7 +111,6 @@ SC_MAILDEV_PORT=$(sc_free_port "$PG_PORT" "$REDIS_PORT" "$HTTP_PORT" "$SC_RELAY_
 cat >>"$SC_CONFIG" <<EOF
 SMTP_URL=smtp://127.0.0.1:$SC_SMTP_PORT
 SMTP_TIMEOUT_MS=2000
-MAIL_TEMPLATE_DIR=$ROOT/mail-templates
 EOF
 
 # binaries copied where the web server user can reach them
