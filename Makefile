@@ -31,7 +31,7 @@ LIB_A    := $(B)/lib/libsc.a
 
 PROG_SRC := $(sort $(wildcard cgi-bin/*/*.c))
 PROGS    := $(foreach s,$(PROG_SRC),$(B)/cgi-bin/$(subst /,-,$(patsubst cgi-bin/%.c,%,$(s))).fcgi)
-FIXTURES := $(B)/tests/echo.fcgi
+FIXTURES := $(B)/tests/echo.fcgi $(B)/tests/jflat
 TOOLS    := $(B)/tools/sc-admin
 BENCHBIN := $(B)/bench/hello.fcgi
 # the WebSocket bench (bench/lib/ws.sh): the load client (no libsc) and the token helper (libsc)
@@ -85,6 +85,11 @@ $(B)/cgi-bin/$(subst /,-,$(patsubst cgi-bin/%.c,%,$(1))).fcgi: $(1) $(LIB_A)
 	$$(CC) $$(ALL_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $(1) $(LIB_A) $$(PKG_LIBS)
 endef
 $(foreach s,$(PROG_SRC),$(eval $(call PROG_RULE,$(s))))
+
+# the suites' JSON table without a jq start (tests/integration/lib.sh _jload)
+$(B)/tests/jflat: tests/integration/jflat.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -ljson-c
 
 $(B)/tests/%.fcgi: tests/integration/fixtures/%.c $(LIB_A)
 	@mkdir -p $(@D)
@@ -292,11 +297,11 @@ integration-all: all $(ASAN_PROGS)
 test: deps
 	@$(MAKE) --no-print-directory -j2 all $(ASAN_PROGS) $(UNITS) $(ASAN_UNITS) $(FUZZERS)
 	@$(MAKE) --no-print-directory check-gen
-	@tests/parallel.sh "unit=SC_PORT_LO=61000 SC_PORT_HI=62399 $(MAKE) --no-print-directory unit" \
+	@tests/parallel.sh "unit=SC_PORT_LO=61000 SC_PORT_HI=61999 $(MAKE) --no-print-directory unit" \
 	  "unit-asan=SC_PORT_LO=62400 SC_PORT_HI=63799 $(MAKE) --no-print-directory unit-asan" \
-	  "ws=SC_PORT_LO=63800 SC_PORT_HI=65535 $(MAKE) --no-print-directory relay-conformance"
-	@SC_PORT_LO=61000 SC_PORT_HI=62399 $(MAKE) --no-print-directory s3-check
-	@$(MAKE) --no-print-directory fuzz-replay
+	  "ws=SC_PORT_LO=63800 SC_PORT_HI=65535 $(MAKE) --no-print-directory relay-conformance" \
+	  "s3=SC_PORT_LO=62000 SC_PORT_HI=62399 $(MAKE) --no-print-directory s3-check" \
+	  "fuzz=$(MAKE) --no-print-directory fuzz-replay"
 	@$(MAKE) --no-print-directory integration-all
 	@echo "make test: all layers passed"
 
