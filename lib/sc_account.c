@@ -63,6 +63,22 @@ int sc_account_revoked(sc_req *req, sc_resp *resp, const PGresult *res, int col,
 	return n;
 }
 
+int sc_account_revoked_answer(sc_req *req, sc_resp *resp, const PGresult *res,
+    struct json_object *o)
+{
+	int n = sc_account_revoked(req, resp, res, 0, 0);
+
+	if (n < 0) {
+		json_object_put(o);
+		return -1;
+	}
+	if (o == NULL)
+		o = json_object_new_object();
+	json_object_object_add(o, "sessions_revoked", json_object_new_int(n));
+	sc_resp_json(resp, 200, o);
+	return 0;
+}
+
 int sc_account_logout(sc_req *req, sc_resp *resp, const char *session_id)
 {
 	const char *p[2] = { session_id, req->user.user_id };

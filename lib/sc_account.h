@@ -39,6 +39,13 @@ int sc_account_logout(sc_req *req, sc_resp *resp, const char *session_id);
  * 503 (the revocation in PostgreSQL stands; a retry re-marks). */
 int sc_account_revoked(sc_req *req, sc_resp *resp, const PGresult *res, int col, int offline);
 
+/* sc_account_revoked(req, resp, res, 0, 0) for a statement that ended the
+ * caller's other sessions, then answer 200 with o (NULL: a new object; owned
+ * by the response from then on, or freed on failure) plus "sessions_revoked":
+ * the count. 0, or -1 having answered 503. */
+int sc_account_revoked_answer(sc_req *req, sc_resp *resp, const PGresult *res,
+    struct json_object *o);
+
 /* Check the caller's password pw[0..len) against the stored hash. Returns 0
  * on a match with *hash (arena string) the verified hash, for the following
  * statement to compare (password_hash = $n) so a concurrent change loses;

@@ -34,11 +34,10 @@ static int handle(sc_req *req, sc_resp *resp)
 {
 	const char *pw, *verified, *code, *rec;
 	size_t plen, clen, rlen;
-	int end_others = 1, n;
+	int end_others = 1;
 	PGresult *res;
 	sc_db_err err;
 	sc_verr e;
-	json_object *o;
 
 	if (sc_json_get_str(req->json, "password", SC_REQUIRED, 1, SC_PASSWORD_MAX, &pw, &plen,
 	    &e) < 0 || sc_mfa_get_factor(req->json, &code, &clen, &rec, &rlen, &e) < 0 ||
@@ -64,12 +63,7 @@ static int handle(sc_req *req, sc_resp *resp)
 	}
 	if (PQntuples(res) == 0)
 		return sc_resp_error(resp, 409, "the account changed meanwhile, try again");
-	if ((n = sc_account_revoked(req, resp, res, 0, 0)) < 0)
-		return -1;
-	o = json_object_new_object();
-	json_object_object_add(o, "sessions_revoked", json_object_new_int(n));
-	sc_resp_json(resp, 200, o);
-	return 0;
+	return sc_account_revoked_answer(req, resp, res, NULL);
 }
 
 static const sc_endpoint ep = {

@@ -44,7 +44,7 @@ static int handle(sc_req *req, sc_resp *resp)
 {
 	const char *code;
 	size_t clen, i;
-	int end_others = 1, n;
+	int end_others = 1;
 	long long last, step;
 	unsigned char secret[SC_TOTP_SECRET_LEN];
 	char shown[SC_MFA_RECOVERY_N][SC_MFA_RECOVERY_LEN + 1], hash[SC_MFA_HASH_TEXT];
@@ -90,17 +90,13 @@ static int handle(sc_req *req, sc_resp *resp)
 	}
 	if (PQntuples(res) == 0)
 		return sc_resp_error(resp, 409, "the two-factor setup changed meanwhile, try again");
-	if ((n = sc_account_revoked(req, resp, res, 0, 0)) < 0)
-		return -1;
 	o = json_object_new_object();
 	arr = json_object_new_array();
 	for (i = 0; i < SC_MFA_RECOVERY_N; i++)
 		json_object_array_add(arr, json_object_new_string(shown[i]));
 	OPENSSL_cleanse(shown, sizeof(shown));
 	json_object_object_add(o, "recovery_codes", arr);
-	json_object_object_add(o, "sessions_revoked", json_object_new_int(n));
-	sc_resp_json(resp, 200, o);
-	return 0;
+	return sc_account_revoked_answer(req, resp, res, o);
 }
 
 static const sc_endpoint ep = {

@@ -33,8 +33,7 @@ static int handle(sc_req *req, sc_resp *resp)
 	PGresult *res;
 	sc_db_err err;
 	sc_verr e;
-	json_object *o;
-	int n, rc, end_others = 1;
+	int rc, end_others = 1;
 
 	if (sc_json_get_str(req->json, "old_password", SC_REQUIRED, 1, SC_PASSWORD_MAX, &old,
 	    &olen, &e) < 0 ||
@@ -59,12 +58,7 @@ static int handle(sc_req *req, sc_resp *resp)
 	}
 	if (PQntuples(res) == 0)
 		return sc_resp_error(resp, 409, "the password changed meanwhile, try again");
-	if ((n = sc_account_revoked(req, resp, res, 0, 0)) < 0)
-		return -1;
-	o = json_object_new_object();
-	json_object_object_add(o, "sessions_revoked", json_object_new_int(n));
-	sc_resp_json(resp, 200, o);
-	return 0;
+	return sc_account_revoked_answer(req, resp, res, NULL);
 }
 
 static const sc_endpoint ep = {

@@ -176,7 +176,7 @@ J_FLAT=${SC_BUILD:-}/tests/jflat
 [[ -x $J_FLAT ]] || J_FLAT=${SC_BUILD:-}/../tests/jflat
 [[ -x $J_FLAT ]] || J_FLAT=""
 # shellcheck disable=SC2016 # jq variables
-J_PROG='
+J_VERDICT='
 def verdict($s):
     if type != "object" then "a JSON object body"
     elif (.success | tostring) != $s then "success == \($s)"
@@ -188,6 +188,9 @@ def verdict($s):
     elif ((.meta | type == "object") and (.meta.timestamp | type == "string" and test($re))) | not
         then "meta.timestamp in RFC 3339 UTC"
     else "" end;
+'
+# shellcheck disable=SC2016 # jq variables
+J_PROG=$J_VERDICT'
 def flat($p):
     "\(if $p == "" then "." else $p end)\t\(tojson)",
     (if type == "object" then
@@ -368,17 +371,9 @@ envelope_problem() {
         return
     fi
     # shellcheck disable=SC2016 # $s, $re and $rid are jq variables
-    ENV_P=$(jq -rs --arg s "$success" --arg re "$RE_TIME" --arg rid "$rid" '
-        if length != 1 then "a JSON object body" else .[0] |
-        if type != "object" then "a JSON object body"
-        elif (.success | tostring) != $s then "success == \($s)"
-        elif $s == "true" and ((has("data") and (has("error") | not)) | not)
-            then "data and no error"
-        elif $s == "false" and ((has("error") and (has("data") | not)
-            and (.error | type == "object") and (.error.message | type == "string" and length > 0)) | not)
-            then "error{code,message} and no data"
-        elif ((.meta | type == "object") and (.meta.timestamp | type == "string" and test($re))) | not
-            then "meta.timestamp in RFC 3339 UTC"
+    ENV_P=$(jq -rs --arg s "$success" --arg re "$RE_TIME" --arg rid "$rid" "$J_VERDICT"'
+        if length != 1 then "a JSON object body" else .[0] | verdict($s) as $v |
+        if $v != "" then $v
         elif ($rid | startswith("+") | not) then "an X-Request-ID header"
         elif ($rid | ltrimstr("+")) as $r | ($r == "" or .meta.request_id != $r)
             then "meta.request_id equal to X-Request-ID (\($rid | ltrimstr("+")))"
