@@ -208,7 +208,52 @@ typedef enum {
 	  "Path-style URLs (endpoint/bucket/key; MinIO, Ceph, most self-hosted stores) instead of virtual-host style (bucket.endpoint/key).") \
 	X(S3_ACCESS_KEY, SC_CT_STR, "", 0, 256, NULL, 0, "Access key id of the s3 backend.") \
 	X(S3_SECRET_KEY, SC_CT_SECRET, "", 0, 1024, NULL, 0, \
-	  "Secret access key of the s3 backend (or S3_SECRET_KEY_FILE).")
+	  "Secret access key of the s3 backend (or S3_SECRET_KEY_FILE).") \
+	X(PUSH_STREAM_MAXLEN, SC_CT_INT, "100000", 1000, 100000000, NULL, 0, \
+	  "Most push jobs kept on the Redis stream push:jobs (XADD MAXLEN ~).") \
+	X(PUSH_MAX_ATTEMPTS, SC_CT_INT, "8", 1, 100, NULL, 0, \
+	  "Tries of one push (429 and 5xx are retried with backoff) before it goes to the dead-letter stream push:dead.") \
+	X(PUSH_TTL_SECONDS, SC_CT_INT, "86400", 0, 2419200, NULL, 0, \
+	  "How long a push service keeps an undelivered push (Web Push TTL, apns-expiration, FCM android.ttl).") \
+	X(PUSH_MAX_DEVICES, SC_CT_INT, "20", 1, 1000, NULL, 0, \
+	  "Most push devices one user may register.") \
+	X(PUSH_TEST_PER_HOUR, SC_CT_INT, "10", 1, 10000, NULL, 0, \
+	  "POST /v1/push/test requests one user may make per hour.") \
+	X(PUSH_CA_FILE, SC_CT_STR, "", 0, 1024, NULL, 0, \
+	  "CA bundle for the push services instead of the system store (staging, tests). Empty: the system store.") \
+	X(FCM_CREDENTIALS_FILE, SC_CT_STR, "", 0, 1024, NULL, 0, \
+	  "Firebase service-account JSON (project_id, client_email, private_key, token_uri). Empty: no FCM pushes.") \
+	X(FCM_BASE_URL, SC_CT_URL, "https://fcm.googleapis.com", 0, 0, NULL, 0, \
+	  "Base URL of the FCM HTTP v1 API (POST {base}/v1/projects/{project_id}/messages:send).") \
+	X(FCM_TOKEN_URL, SC_CT_STR, "", 0, 1024, NULL, 0, \
+	  "OAuth 2.0 token endpoint. Empty: the token_uri of the service-account JSON.") \
+	X(APNS_KEY_FILE, SC_CT_STR, "", 0, 1024, NULL, 0, \
+	  "APNs token-auth signing key (.p8, P-256). Empty: no APNs pushes.") \
+	X(APNS_KEY_ID, SC_CT_STR, "", 0, 32, NULL, 0, "Key ID of APNS_KEY_FILE (the kid of the provider token).") \
+	X(APNS_TEAM_ID, SC_CT_STR, "", 0, 32, NULL, 0, "Apple developer team ID (the iss of the provider token).") \
+	X(APNS_TOPIC, SC_CT_STR, "", 0, 255, NULL, 0, "The app's bundle ID (apns-topic); VoIP pushes add .voip.") \
+	X(APNS_ENVIRONMENT, SC_CT_ENUM, "production", 0, 0, "production,sandbox", 0, \
+	  "APNs host: api.push.apple.com or api.sandbox.push.apple.com (unless APNS_BASE_URL is set).") \
+	X(APNS_BASE_URL, SC_CT_STR, "", 0, 1024, NULL, 0, \
+	  "Base URL of APNs instead of the one APNS_ENVIRONMENT names (staging, tests).") \
+	X(VAPID_PRIVATE_KEY_FILE, SC_CT_STR, "", 0, 1024, NULL, 0, \
+	  "Web Push VAPID key (PEM, P-256). Empty: no Web Push. `sc-admin vapid-keygen` makes one.") \
+	X(VAPID_SUBJECT, SC_CT_STR, "", 0, 255, NULL, 0, \
+	  "The VAPID sub claim: a mailto: or https: contact for the push services (RFC 8292).") \
+	X(NOTIFYD_CONCURRENCY, SC_CT_INT, "64", 1, 10000, NULL, 0, \
+	  "Pushes sc-notifyd has in flight at once.") \
+	X(NOTIFYD_BATCH, SC_CT_INT, "100", 1, 10000, NULL, 0, \
+	  "Jobs sc-notifyd reads from the stream at a time.") \
+	X(NOTIFYD_CLAIM_IDLE_MS, SC_CT_INT, "60000", 1000, 86400000, NULL, 0, \
+	  "A job another worker has held this long without acknowledging it is taken over (the worker died).") \
+	X(NOTIFYD_RETRY_BASE_MS, SC_CT_INT, "1000", 10, 3600000, NULL, 0, \
+	  "First retry delay of a push; doubled per try, capped by NOTIFYD_RETRY_MAX_MS, or Retry-After when longer.") \
+	X(NOTIFYD_RETRY_MAX_MS, SC_CT_INT, "3600000", 100, 86400000, NULL, 0, \
+	  "Longest delay between two tries of a push.") \
+	X(NOTIFYD_TIMEOUT_MS, SC_CT_INT, "10000", 100, 600000, NULL, 0, \
+	  "Timeout of one request to a push service.") \
+	X(NOTIFICATIONS_KEEP_DAYS, SC_CT_INT, "90", 1, 3650, NULL, 0, \
+	  "Notifications older than this are deleted by `sc-admin gc`.")
 
 typedef enum {
 #define SC_CONFIG_ENUM(name, ...) SC_CFG_##name,

@@ -8,6 +8,9 @@
  * which is also what a replay rebuilds from the stream entry. Recipients
  * are user ids; duplicates are sent once.
  *
+ * A push-worthy event (sc_push_job.h) also queues a push job for each
+ * recipient without presence, in the same script.
+ *
  * Events are best effort: PostgreSQL is written first, so a failed publish
  * loses no data (a client that reconnects with `since` or lists the objects
  * sees everything). Callers log the failure and answer the request as done. */
@@ -28,7 +31,8 @@
 int sc_events_publish(sc_redis *r, const char *recipients, const char *type,
     json_object *data, const char **errstr);
 
-/* The same with the data already serialized as JSON text (an object). */
+/* The same with the data already serialized as JSON text (an object); it
+ * queues no push job. */
 int sc_events_publish_raw(sc_redis *r, const char *recipients, const char *type,
     const char *data_json, const char **errstr);
 
