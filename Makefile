@@ -50,6 +50,15 @@ RELAY_LIBS  := $(shell pkg-config --libs hiredis libjwt openssl json-c 2>/dev/nu
 ASAN_RELAY_OBJ := $(RELAY_LSRC:ws-relay/%.c=$(B)/asan/ws-relay/%.o) $(B)/asan/ws-relay/relay_lua.o
 WS_PURE_SRC := $(sort $(wildcard ws-relay/ws_*.c))
 
+# sc-notifyd, the push worker: every notifyd/*.c but main goes into libnotifyd.a (the unit test
+# links nd_pure.o). It needs the senders (lib/sc_push_send.c): built once they are in the tree.
+NOTIFYD_SRC  := $(sort $(wildcard notifyd/*.c))
+NOTIFYD_LSRC := $(filter-out notifyd/nd_main.c,$(NOTIFYD_SRC))
+NOTIFYD_A    := $(B)/notifyd/libnotifyd.a
+NOTIFYD      := $(B)/notifyd/sc-notifyd
+ASAN_NOTIFYD := $(B)/asan/notifyd/sc-notifyd
+NOTIFYD_ALL  := $(if $(wildcard lib/sc_push_send.c),$(NOTIFYD))
+
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 ASAN_LIB_OBJ := $(LIB_SRC:lib/%.c=$(B)/asan/lib/%.o)
@@ -64,7 +73,7 @@ GENERATED := docs/routes.md docs/config.md
 .PHONY: all run test unit unit-asan integration integration-asan integration-all asan-all fuzz fuzz-replay bench install clean \
         deps gen check-gen relay-conformance s3-check
 
-all: $(LIB_A) $(PROGS) $(FIXTURES) $(TOOLS) $(BENCHBIN) $(RELAY) gen
+all: $(LIB_A) $(PROGS) $(FIXTURES) $(TOOLS) $(BENCHBIN) $(RELAY) $(NOTIFYD_ALL) gen
 
 deps:
 	@scripts/install-deps.sh
@@ -121,6 +130,35 @@ $(RELAY_A): $(RELAY_OBJ)
 
 $(RELAY): $(B)/ws-relay/relay_main.o $(RELAY_A) $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(RELAY_LIBS)
+
+$(B)/notifyd/%.o: notifyd/%.c $(wildcard notifyd/*.h lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Inotifyd -c -o $@ $<
+
+$(NOTIFYD_A): $(NOTIFYD_LSRC:notifyd/%.c=$(B)/notifyd/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(NOTIFYD): $(B)/notifyd/nd_main.o $(NOTIFYD_A) $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/asan/notifyd/%.o: notifyd/%.c $(wildcard notifyd/*.h lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Inotifyd -U_FORTIFY_SOURCE -O1 $(SAN) -c -o $@ $<
+
+$(ASAN_NOTIFYD): $(NOTIFYD_SRC:notifyd/%.c=$(B)/asan/notifyd/%.o) $(B)/asan/lib/libsc.a
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+# the unit test of sc-notifyd's pure parts (job fields, type mapping, backoff)
+$(B)/tests/unit/test_notifyd: tests/unit/test_notifyd.c $(B)/notifyd/nd_pure.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Inotifyd -Wno-missing-prototypes $(ALL_LDFLAGS) -o $@ $< $(B)/notifyd/nd_pure.o \
+	  $(LIB_A) $(PKG_LIBS) -lcmocka
+
+$(B)/asan/tests/unit/test_notifyd: tests/unit/test_notifyd.c $(B)/asan/notifyd/nd_pure.o $(B)/asan/lib/libsc.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Inotifyd -U_FORTIFY_SOURCE -O1 $(SAN) -Wno-missing-prototypes -o $@ $< \
+	  $(B)/asan/notifyd/nd_pure.o $(B)/asan/lib/libsc.a $(PKG_LIBS) -lcmocka
 
 # The bench peer is deliberately plain libfcgi, no libsc.
 $(BENCHBIN): bench/hello.c
@@ -195,7 +233,7 @@ unit-asan: $(ASAN_UNITS)
 
 # Programs, fixture and sc-admin under ASan+UBSan, for the integration suite.
 ASAN_PROGS := $(PROGS:$(B)/%=$(B)/asan/%) $(B)/asan/tests/echo.fcgi $(B)/asan/tools/sc-admin \
-              $(B)/asan/ws-relay/sc-ws-relay
+              $(B)/asan/ws-relay/sc-ws-relay $(if $(NOTIFYD_ALL),$(ASAN_NOTIFYD))
 define ASAN_PROG_RULE
 $(B)/asan/cgi-bin/$(subst /,-,$(patsubst cgi-bin/%.c,%,$(1))).fcgi: $(1) $(B)/asan/lib/libsc.a
 	@mkdir -p $$(@D)
@@ -314,8 +352,20 @@ bench: deps
 	@bench/run.sh
 
 # ---- install ----
+# sc-notifyd beside the relay: PREFIX/sbin/sc-notifyd and its unit (the man page is one of the
+# docs/*.8 that install.sh installs); SC_CONFIG_PATH as for install.sh
 install: all
 	@scripts/install.sh "$(DESTDIR)" "$(PREFIX)"
+	@if [ -x $(NOTIFYD) ]; then \
+	  install -d -m 0755 "$(DESTDIR)$(PREFIX)/sbin" "$(DESTDIR)$(PREFIX)/lib/systemd/system" && \
+	  install -m 0755 $(NOTIFYD) "$(DESTDIR)$(PREFIX)/sbin/" && \
+	  sed -e "s|@SBINDIR@|$(PREFIX)/sbin|g" \
+	      -e "s|@SC_CONFIG@|$${SC_CONFIG_PATH:-/etc/secureconnect/secureconnect.conf}|g" \
+	      -e "s|@DOCDIR@|$(PREFIX)/share/doc/secureconnect|g" notifyd/sc-notifyd.service \
+	      >"$(DESTDIR)$(PREFIX)/lib/systemd/system/sc-notifyd.service" && \
+	  echo "install: sc-notifyd in $(DESTDIR)$(PREFIX)/sbin, unit sc-notifyd.service:" \
+	       "systemctl daemon-reload && systemctl enable --now sc-notifyd (docs/operations.md)"; \
+	fi
 
 clean:
 	rm -rf $(B)

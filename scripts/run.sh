@@ -15,6 +15,9 @@
 #   SC_MAX_PROCS   FastCGI processes per program (default 2)
 #   SC_BUILD       build folder (default ./build)
 #   SC_RELAY=0     do not start the relay (its routes then answer 503)
+#   SC_NOTIFYD=0   do not start sc-notifyd, the push worker (it writes the notification center,
+#                  pushes to the services whose keys the config names, marks unanswered calls
+#                  missed and delivers the mail outbox; without keys every push service is off)
 #   SC_TURN_PORT   coturn's port written into the dev config the first time turnserver is found
 #                  (default 64478); SC_TURN=0 does not start coturn. coturn (Debian's turnserver)
 #                  is started when the effective TURN_URLS point at turn:127.0.0.1:<port>, with the
@@ -33,7 +36,7 @@
 # Layout of var/: sc-dev.conf (generated once, 0600: secrets), run/sc.conf (effective config,
 # rewritten at each start; STORAGE_DIR and APP_URL default to var/files and this server),
 # files/ (uploaded files, local storage), app/ (copies of the binaries), pg/ (cluster), redis/, relay/
-# (relay.pid, relay.log: its JSON log lines), turn/ (coturn's config, pid and log), lighttpd/ (config, sockets, logs:
+# (relay.pid, relay.log: its JSON log lines), notifyd/ (notifyd.pid, notifyd.log), turn/ (coturn's config, pid and log), lighttpd/ (config, sockets, logs:
 # lighttpd/logs/error.log, programs' JSON log lines on lighttpd/logs/programs.log).
 set -euo pipefail
 
@@ -51,6 +54,12 @@ ADMIN=$BUILD/tools/sc-admin
 compgen -G "$BUILD/cgi-bin/*.fcgi" >/dev/null || die "no $BUILD/cgi-bin/*.fcgi; run make first"
 RELAY=${SC_RELAY:-1}
 [[ $RELAY == 0 || -x $BUILD/ws-relay/sc-ws-relay ]] || die "$BUILD/ws-relay/sc-ws-relay is missing; run make first"
+# sc-notifyd is built once the push senders are in the tree (lib/sc_push_send.c)
+NOTIFYD=${SC_NOTIFYD:-1}
+if [[ $NOTIFYD != 0 && ! -x $BUILD/notifyd/sc-notifyd ]]; then
+    echo "run: $BUILD/notifyd/sc-notifyd is not built; serving without the push worker" >&2
+    NOTIFYD=0
+fi
 HTTP_PORT=${SC_HTTP_PORT:-8080}
 MAX_PROCS=${SC_MAX_PROCS:-2}
 [[ $HTTP_PORT =~ ^[0-9]+$ ]] || die "SC_HTTP_PORT must be a port number"
@@ -194,6 +203,7 @@ install -m 0755 "$BUILD"/cgi-bin/*.fcgi "$VAR/app/cgi-bin.new/"
 rm -rf "$VAR/app/cgi-bin"
 mv "$VAR/app/cgi-bin.new" "$VAR/app/cgi-bin"
 if [[ $RELAY != 0 ]]; then install -m 0755 "$BUILD/ws-relay/sc-ws-relay" "$VAR/app/sc-ws-relay"; fi
+if [[ $NOTIFYD != 0 ]]; then install -m 0755 "$BUILD/notifyd/sc-notifyd" "$VAR/app/sc-notifyd"; fi
 rm -rf "$VAR/app/mail-templates"
 install -d -m 0755 "$VAR/app/mail-templates"
 install -m 0644 "$ROOT"/mail-templates/*.subject "$ROOT"/mail-templates/*.txt "$ROOT"/mail-templates/*.html \
@@ -207,6 +217,7 @@ cleanup() {
     trap - EXIT INT TERM
     if [[ ${#STARTED[@]} -gt 0 ]]; then echo; echo "run: stopping ${STARTED[*]}"; fi
     sc_lighttpd_down "$VAR/lighttpd"
+    sc_notifyd_down "$VAR/notifyd"
     sc_relay_down "$VAR/relay"
     sc_turn_down "$VAR/turn"
     sc_maildev_down "$VAR/maildev"
@@ -246,6 +257,13 @@ if [[ $MAILDEV_ON == 1 ]]; then
     sc_maildev_up "$VAR/maildev" "$SMTP_PORT" "$MAILDEV_PORT" || die "maildev did not start (SC_MAILDEV=0 serves without it)"
     STARTED+=(maildev)
 fi
+NPID=""
+if [[ $NOTIFYD != 0 ]]; then
+    echo "run: sc-notifyd (pushes, notification center, missed calls, mail outbox)"
+    sc_notifyd_up "$VAR/notifyd" "$EFF" "$VAR/app/sc-notifyd" || die "sc-notifyd did not start (SC_NOTIFYD=0 serves without it)"
+    STARTED+=(sc-notifyd)
+    NPID=$(cat "$VAR/notifyd/notifyd.pid")
+fi
 if [[ $(cfg STORAGE_BACKEND) != s3 ]]; then
     sc_storage_dir "$(cfg STORAGE_DIR)" || die "cannot create the file storage folder $(cfg STORAGE_DIR)"
 fi
@@ -272,6 +290,11 @@ EOF
 else
     echo "  (SC_RELAY=0: no relay; the /v1/ws routes answer 503)"
 fi
+if [[ $NOTIFYD != 0 ]]; then
+    echo "  pushes:  sc-notifyd, log: $VAR/notifyd/notifyd.log ($(env -i SC_CONFIG="$EFF" "$VAR/app/sc-notifyd" -t 2>&1 | sed -n 's/.*ok (\(.*\))/\1/p'); keys: docs/operations.md)"
+else
+    echo "  (no sc-notifyd: nothing is pushed; sc-admin outbox flush sends the mail outbox)"
+fi
 if [[ -n $TURN_PORT_ ]]; then
     echo "  calls:   STUN/TURN on 127.0.0.1:$TURN_PORT_ (coturn; GET /v1/calls/ice-servers), log: $VAR/turn/turn.log"
 else
@@ -285,13 +308,17 @@ fi
 echo "Press Ctrl-C to stop."
 
 # foreground: wake up at once on INT/TERM (the trap runs after `wait` returns)
-while kill -0 "$LPID" 2>/dev/null && { [[ -z $RPID ]] || kill -0 "$RPID" 2>/dev/null; }; do
+while kill -0 "$LPID" 2>/dev/null && { [[ -z $RPID ]] || kill -0 "$RPID" 2>/dev/null; } &&
+    { [[ -z $NPID ]] || kill -0 "$NPID" 2>/dev/null; }; do
     sleep 1 &
     wait $! || true
 done
 if ! kill -0 "$LPID" 2>/dev/null; then
     echo "run: lighttpd exited unexpectedly; see $VAR/lighttpd/logs/error.log" >&2
     tail -n 20 "$VAR/lighttpd/logs/error.log" >&2 || true
+elif [[ -n $NPID ]] && ! kill -0 "$NPID" 2>/dev/null; then
+    echo "run: sc-notifyd exited unexpectedly; see $VAR/notifyd/notifyd.log" >&2
+    tail -n 20 "$VAR/notifyd/notifyd.log" >&2 || true
 else
     echo "run: sc-ws-relay exited unexpectedly; see $VAR/relay/relay.log" >&2
     tail -n 20 "$VAR/relay/relay.log" >&2 || true

@@ -31,6 +31,13 @@
 #                                        until RELAY_PORT listens). As root it runs as root and the
 #                                        relay drops to RELAY_USER (www-data) itself.
 #   sc_relay_down DIR                    TERM to the master (it drains), KILL the process group
+#   sc_notifyd_up DIR SC-CONFIG BINARY [ARG...]
+#                                        sc-notifyd (the push worker): `BINARY -t` first, then
+#                                        `BINARY -p DIR/notifyd.pid ARG...` with the relay's
+#                                        environment rules, stderr appended to DIR/notifyd.log;
+#                                        waits for its "started" log line. As root it drops to
+#                                        www-data itself. Several may run from different DIRs.
+#   sc_notifyd_down DIR                  TERM (it stops reading and exits), KILL after 10 s
 #   sc_turn_up DIR PORT SECRET           coturn (Debian's turnserver) on 127.0.0.1:PORT, UDP and
 #                                        TCP, TURN REST API secret, no TLS, loopback relaying for
 #                                        tests and `make run` on one machine; pid and log in DIR
@@ -525,6 +532,44 @@ sc_relay_down() {
     fi
     rm -f "$f"
 }
+
+# ---------------------------------------------------------------- sc-notifyd
+sc_notifyd_up() {
+    local dir=$1 conf=$2 bin=$3 pid n off out v
+    [[ -n $dir && -n $conf && -n $bin ]] || { sc_log "usage: sc_notifyd_up DIR SC-CONFIG BINARY [ARG...]"; return 2; }
+    shift 3
+    dir=$(realpath -m "$dir"); conf=$(realpath -m "$conf")
+    [[ -x $bin && -f $bin ]] || { sc_log "sc_notifyd_up: $bin is missing or not executable (make builds build/notifyd/sc-notifyd)"; return 1; }
+    mkdir -p "$dir" && chmod 0755 "$dir" || return 1
+    if [[ -s $dir/notifyd.pid ]] && kill -0 "$(head -n1 "$dir/notifyd.pid")" 2>/dev/null; then
+        sc_log "sc_notifyd_up: sc-notifyd already runs from $dir (pid $(head -n1 "$dir/notifyd.pid"))"; return 1
+    fi
+    rm -f "$dir/notifyd.pid"
+    local env=(SC_CONFIG="$conf" PATH="${PATH:-/usr/bin:/bin}")
+    for v in LANG TZ ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do [[ -n ${!v:-} ]] && env+=("$v=${!v}"); done
+    if ! out=$(env -i "${env[@]}" "$bin" -t 2>&1); then
+        printf '%s\n' "$out" >>"$dir/notifyd.log"
+        sc_log "sc_notifyd_up: \`$bin -t\` failed:"; printf '%s\n' "$out" | tail -n 20 >&2; return 1
+    fi
+    off=$(stat -c %s "$dir/notifyd.log" 2>/dev/null || echo 0)
+    env -i "${env[@]}" "$bin" -p "$dir/notifyd.pid" "$@" </dev/null >>"$dir/notifyd.log" 2>&1 &
+    pid=$!
+    for ((n = 0; n < 100; n++)); do
+        tail -c +"$((off + 1))" "$dir/notifyd.log" 2>/dev/null | grep -q '"msg":"started' && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    if ! kill -0 "$pid" 2>/dev/null || ((n >= 100)); then
+        sc_log "sc_notifyd_up: $bin did not start; log:"
+        tail -c +"$((off + 1))" "$dir/notifyd.log" | tail -n 20 >&2
+        kill -KILL "$pid" 2>/dev/null
+        rm -f "$dir/notifyd.pid"
+        return 1
+    fi
+    [[ -s $dir/notifyd.pid ]] || echo "$pid" >"$dir/notifyd.pid"
+}
+
+sc_notifyd_down() { sc_stop_pidfile "$1/notifyd.pid" sc-notifyd 10; }
 
 # ---------------------------------------------------------------- coturn (TURN/STUN)
 # sc_turn_up DIR PORT SECRET: turnserver from a 0600 config file in DIR (the secret stays out of
