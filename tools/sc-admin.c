@@ -15,15 +15,21 @@
  *                                  their quota back, remove the bytes of deleted files,
  *                                  remove left-over temporary uploads; drop used or
  *                                  expired account tokens and 2FA login challenges (a
- *                                  day after), and outbox rows sent or given up more
- *                                  than 30 days ago
+ *                                  day after), outbox rows sent or given up more
+ *                                  than 30 days ago, and notifications older than
+ *                                  NOTIFICATIONS_KEEP_DAYS
  *   sc-admin outbox flush [--limit N]  send the due mails of the outbox (for cron or a
  *                                  systemd timer): prints the counts; exit 0 unless the
  *                                  database failed
  *   sc-admin outbox list [--limit N]   the unsent mails, oldest first (no bodies)
+ *   sc-admin vapid-keygen [FILE]   a new Web Push VAPID key (P-256): the PEM private key
+ *                                  to FILE (created 0600, never overwritten) or standard
+ *                                  output, and the base64url public key (the
+ *                                  applicationServerKey clients subscribe with)
  *
  * Configuration comes from the environment and the file named by SC_CONFIG
  * (docs/decisions.md). */
+#include "sc_b64.h"
 #include "sc_buf.h"
 #include "sc_call.h"
 #include "sc_config.h"
@@ -44,7 +50,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <stdlib.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 static const char *type_name(sc_config_type t)
 {
@@ -421,6 +431,96 @@ static int gc_account(sc_db *db, sc_arena *a)
 	return 0;
 }
 
+/* Notifications older than NOTIFICATIONS_KEEP_DAYS ($1), up to $2 at a time. */
+static const char SQL_GC_NOTIFICATIONS[] =
+    "WITH d AS (DELETE FROM notifications WHERE notification_id IN ("
+    "    SELECT notification_id FROM notifications "
+    "    WHERE created_at < now() - make_interval(days => $1::int) LIMIT $2::int) RETURNING 1) "
+    "SELECT count(*) FROM d";
+
+static int gc_notifications(sc_db *db, sc_arena *a)
+{
+	char days[24], batch[16];
+	const char *p[2] = { days, batch };
+	long long total = 0, n;
+	PGresult *res;
+	sc_db_err err;
+
+	snprintf(days, sizeof(days), "%lld", sc_config_int(SC_CFG_NOTIFICATIONS_KEEP_DAYS));
+	snprintf(batch, sizeof(batch), "%d", 10000);
+	do {
+		if (sc_db_exec(db, a, SQL_GC_NOTIFICATIONS, 2, p, SC_DB_RETRY, &res, &err) < 0) {
+			fprintf(stderr, "gc: %s (%lld notifications removed before)\n", err.msg, total);
+			return -1;
+		}
+		n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		total += n;
+		sc_arena_reset(a);
+	} while (n > 0);
+	printf("gc: %lld notifications older than %s days removed\n", total, days);
+	return 0;
+}
+
+/* sc-admin vapid-keygen [FILE]: a P-256 key for Web Push (RFC 8292). The PEM
+ * (PKCS#8) goes to FILE, created 0600 and never overwritten (O_EXCL), or to
+ * standard output; the public key, the 65-byte uncompressed point in base64url,
+ * is what a browser passes as applicationServerKey to pushManager.subscribe(). */
+static int vapid_keygen(int argc, char **argv)
+{
+	EVP_PKEY *k = NULL;
+	unsigned char *pub = NULL;
+	char b64[128];
+	size_t publen;
+	FILE *out = stdout;
+	int rc = 1, fd;
+
+	if (argc > 3)
+		return usage();
+	k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	if (k == NULL) {
+		fprintf(stderr, "vapid-keygen: key generation failed\n");
+		return 1;
+	}
+	publen = EVP_PKEY_get1_encoded_public_key(k, &pub);
+	if (publen != 65 || pub == NULL || pub[0] != 0x04) {
+		fprintf(stderr, "vapid-keygen: unexpected public key\n");
+		goto out;
+	}
+	if (argc == 3) {
+		fd = open(argv[2], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
+			fprintf(stderr, "vapid-keygen: cannot create %s: %s\n", argv[2], strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			out = NULL;
+			goto out;
+		}
+	}
+	if (PEM_write_PrivateKey(out, k, NULL, NULL, 0, NULL, NULL) != 1) {
+		fprintf(stderr, "vapid-keygen: cannot write the key\n");
+		goto out;
+	}
+	sc_b64url_encode(pub, publen, b64);
+	if (argc == 3) {
+		if (fclose(out) != 0) {
+			out = NULL;
+			fprintf(stderr, "vapid-keygen: cannot write %s\n", argv[2]);
+			goto out;
+		}
+		out = NULL;
+		printf("vapid-keygen: private key written to %s (set VAPID_PRIVATE_KEY_FILE to it; "
+		    "readable by the account sc-notifyd runs as)\n", argv[2]);
+	}
+	printf("applicationServerKey=%s\n", b64);
+	rc = 0;
+out:
+	if (out != NULL && out != stdout)
+		fclose(out);
+	OPENSSL_free(pub);
+	EVP_PKEY_free(k);
+	return rc;
+}
+
 /* The unsent mails, oldest first. */
 static const char SQL_OUTBOX_LIST[] =
     "SELECT mail_id, template, to_addr, attempts, " SC_ADMIN_TS("created_at") ", "
@@ -541,7 +641,7 @@ static int gc(void)
 		goto out;
 	}
 	printf("gc: %lld left-over temporary uploads removed\n", tmp);
-	if (gc_account(db, &a) < 0)
+	if (gc_account(db, &a) < 0 || gc_notifications(db, &a) < 0)
 		goto out;
 	rc = seen > removed ? 1 : 0;
 out:
@@ -589,7 +689,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: sc-admin check-config | config-keys | config-doc | "
 	    "migrate [--dir DIR] | rebuild-redis | purge-messages | gc | "
-	    "outbox flush|list [--limit N]\n");
+	    "outbox flush|list [--limit N] | vapid-keygen [FILE]\n");
 	return 2;
 }
 
@@ -646,5 +746,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "outbox") == 0)
 		return outbox(argc, argv);
+	if (strcmp(argv[1], "vapid-keygen") == 0)
+		return vapid_keygen(argc, argv);
 	return usage();
 }
