@@ -554,6 +554,7 @@ sc_notifyd_up() {
     off=$(stat -c %s "$dir/notifyd.log" 2>/dev/null || echo 0)
     env -i "${env[@]}" "$bin" -p "$dir/notifyd.pid" "$@" </dev/null >>"$dir/notifyd.log" 2>&1 &
     pid=$!
+    disown "$pid" 2>/dev/null   # no "Killed" notice from this shell when a test kills it
     for ((n = 0; n < 100; n++)); do
         tail -c +"$((off + 1))" "$dir/notifyd.log" 2>/dev/null | grep -q '"msg":"started' && break
         kill -0 "$pid" 2>/dev/null || break
