@@ -24,6 +24,9 @@
 #   8. file storage (bench/lib/files.sh, its own lighttpd on this stack): a 10 MiB download through
 #      the signed URL (X-Sendfile) against the same file served statically, 50 MiB uploads and the
 #      upload program's peak RSS. `BENCH_ONLY=files bench/run.sh` runs this part alone.
+#   9. push notifications (bench/lib/push.sh, only with BENCH_ONLY=push, on its own stack with the
+#      fake push services): pushes per second through one sc-notifyd per service, and the added
+#      cost on POST /v1/messages of queuing push jobs for offline recipients.
 # The stack's rate limits are raised to their maximum and the bench user logs in with the right
 # password, so neither the limits nor the lockout are measured.
 #
@@ -107,7 +110,10 @@ fi
 # shellcheck source=bench/lib/keys.sh
 . "$ROOT/bench/lib/keys.sh"
 if [[ ${BENCH_ONLY:-} == keys ]]; then bench_keys_only "$BUILD"; exit $?; fi
-[[ -z ${BENCH_ONLY:-} ]] || die "BENCH_ONLY: only \"ws\", \"keys\" and \"files\" are known"
+# shellcheck source=bench/lib/push.sh
+. "$ROOT/bench/lib/push.sh"
+if [[ ${BENCH_ONLY:-} == push ]]; then bench_push_only "$BUILD"; exit $?; fi
+[[ -z ${BENCH_ONLY:-} ]] || die "BENCH_ONLY: only \"ws\", \"keys\", \"files\" and \"push\" are known"
 HEALTH=$BUILD/cgi-bin/ops-health.fcgi
 HELLO=$BUILD/bench/hello.fcgi
 ADMIN=$BUILD/tools/sc-admin
