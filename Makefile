@@ -31,7 +31,7 @@ LIB_A    := $(B)/lib/libsc.a
 
 PROG_SRC := $(sort $(wildcard cgi-bin/*/*.c))
 PROGS    := $(foreach s,$(PROG_SRC),$(B)/cgi-bin/$(subst /,-,$(patsubst cgi-bin/%.c,%,$(s))).fcgi)
-FIXTURES := $(B)/tests/echo.fcgi $(B)/tests/jflat
+FIXTURES := $(B)/tests/echo.fcgi $(B)/tests/jflat $(B)/tests/hcli
 TOOLS    := $(B)/tools/sc-admin
 BENCHBIN := $(B)/bench/hello.fcgi
 # the WebSocket bench (bench/lib/ws.sh): the load client (no libsc) and the token helper (libsc)
@@ -90,6 +90,11 @@ $(foreach s,$(PROG_SRC),$(eval $(call PROG_RULE,$(s))))
 $(B)/tests/jflat: tests/integration/jflat.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -ljson-c
+
+# the suites' HTTP client, one per suite instead of a curl per request (lib.sh _hc_req)
+$(B)/tests/hcli: tests/integration/hcli.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lcurl
 
 $(B)/tests/%.fcgi: tests/integration/fixtures/%.c $(LIB_A)
 	@mkdir -p $(@D)
