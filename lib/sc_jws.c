@@ -103,17 +103,6 @@ EVP_PKEY *sc_jws_key_from_pem(const char *pem, size_t n, char *err, size_t errle
 	return check_key(k, "private key", err, errlen);
 }
 
-EVP_PKEY *sc_jws_pubkey_from_pem(const char *pem, size_t n, char *err, size_t errlen)
-{
-	BIO *b = BIO_new_mem_buf(pem, (int)(n > SC_JWS_MAX_PEM ? 0 : n));
-	EVP_PKEY *k;
-	if (b == NULL)
-		abort();
-	k = PEM_read_bio_PUBKEY(b, NULL, no_password, NULL);
-	BIO_free(b);
-	return check_key(k, "public key", err, errlen);
-}
-
 EVP_PKEY *sc_jws_key_load(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");

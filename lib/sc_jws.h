@@ -31,9 +31,6 @@ EVP_PKEY *sc_jws_key_from_pem(const char *pem, size_t n, char *err, size_t errle
 /* The same from a file (at most SC_JWS_MAX_PEM bytes). */
 EVP_PKEY *sc_jws_key_load(const char *path, char *err, size_t errlen);
 
-/* A public key from PEM ("PUBLIC KEY"), for verification. */
-EVP_PKEY *sc_jws_pubkey_from_pem(const char *pem, size_t n, char *err, size_t errlen);
-
 /* "ES256" for a P-256 key, "RS256" for an RSA key, NULL otherwise. */
 const char *sc_jws_alg(const EVP_PKEY *k);
 
