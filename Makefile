@@ -62,7 +62,7 @@ FUZZ_SECONDS ?= 60
 GENERATED := docs/routes.md docs/config.md
 
 .PHONY: all run test unit unit-asan integration integration-asan integration-all asan-all fuzz fuzz-replay bench install clean \
-        deps gen check-gen relay-conformance s3-check
+        deps gen check-gen relay-conformance s3-check push-check
 
 all: $(LIB_A) $(PROGS) $(FIXTURES) $(TOOLS) $(BENCHBIN) $(RELAY) gen
 
@@ -300,9 +300,11 @@ integration-all: all $(ASAN_PROGS)
 	    tests/integration/run.sh"
 
 test: deps
-	@$(MAKE) --no-print-directory -j2 all $(ASAN_PROGS) $(UNITS) $(ASAN_UNITS) $(FUZZERS)
+	@$(MAKE) --no-print-directory -j2 all $(ASAN_PROGS) $(UNITS) $(ASAN_UNITS) $(FUZZERS) \
+	  $(PUSH_E2E) $(ASAN_PUSH_E2E)
 	@$(MAKE) --no-print-directory check-gen
-	@tests/parallel.sh "unit=SC_PORT_LO=61000 SC_PORT_HI=61999 $(MAKE) --no-print-directory unit" \
+	@tests/parallel.sh "unit=SC_PORT_LO=61000 SC_PORT_HI=61799 $(MAKE) --no-print-directory unit" \
+	  "push=SC_PORT_LO=61800 SC_PORT_HI=61999 $(MAKE) --no-print-directory push-check" \
 	  "unit-asan=SC_PORT_LO=62400 SC_PORT_HI=63799 $(MAKE) --no-print-directory unit-asan" \
 	  "ws=SC_PORT_LO=63800 SC_PORT_HI=65535 $(MAKE) --no-print-directory relay-conformance" \
 	  "s3=SC_PORT_LO=62000 SC_PORT_HI=62399 $(MAKE) --no-print-directory s3-check" \
@@ -324,3 +326,5 @@ install: all
 
 clean:
 	rm -rf $(B)
+
+include tests/push/push.mk
