@@ -31,7 +31,7 @@ LIB_A    := $(B)/lib/libsc.a
 
 PROG_SRC := $(sort $(wildcard cgi-bin/*/*.c))
 PROGS    := $(foreach s,$(PROG_SRC),$(B)/cgi-bin/$(subst /,-,$(patsubst cgi-bin/%.c,%,$(s))).fcgi)
-FIXTURES := $(B)/tests/echo.fcgi $(B)/tests/jflat
+FIXTURES := $(B)/tests/echo.fcgi $(B)/tests/jflat $(B)/tests/hcli
 TOOLS    := $(B)/tools/sc-admin
 BENCHBIN := $(B)/bench/hello.fcgi
 # the WebSocket bench (bench/lib/ws.sh): the load client (no libsc) and the token helper (libsc)
@@ -71,7 +71,7 @@ FUZZ_SECONDS ?= 60
 GENERATED := docs/routes.md docs/config.md
 
 .PHONY: all run test unit unit-asan integration integration-asan integration-all asan-all fuzz fuzz-replay bench install clean \
-        deps gen check-gen relay-conformance s3-check
+        deps gen check-gen relay-conformance s3-check push-check
 
 all: $(LIB_A) $(PROGS) $(FIXTURES) $(TOOLS) $(BENCHBIN) $(RELAY) $(NOTIFYD_ALL) gen
 
@@ -99,6 +99,11 @@ $(foreach s,$(PROG_SRC),$(eval $(call PROG_RULE,$(s))))
 $(B)/tests/jflat: tests/integration/jflat.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -ljson-c
+
+# the suites' HTTP client, one per suite instead of a curl per request (lib.sh _hc_req)
+$(B)/tests/hcli: tests/integration/hcli.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lcurl
 
 $(B)/tests/%.fcgi: tests/integration/fixtures/%.c $(LIB_A)
 	@mkdir -p $(@D)
@@ -333,9 +338,11 @@ integration-all: all $(ASAN_PROGS)
 	    tests/integration/run.sh"
 
 test: deps
-	@$(MAKE) --no-print-directory -j2 all $(ASAN_PROGS) $(UNITS) $(ASAN_UNITS) $(FUZZERS)
+	@$(MAKE) --no-print-directory -j2 all $(ASAN_PROGS) $(UNITS) $(ASAN_UNITS) $(FUZZERS) \
+	  $(PUSH_E2E) $(ASAN_PUSH_E2E)
 	@$(MAKE) --no-print-directory check-gen
-	@tests/parallel.sh "unit=SC_PORT_LO=61000 SC_PORT_HI=61999 $(MAKE) --no-print-directory unit" \
+	@tests/parallel.sh "unit=SC_PORT_LO=61000 SC_PORT_HI=61799 $(MAKE) --no-print-directory unit" \
+	  "push=SC_PORT_LO=61800 SC_PORT_HI=61999 $(MAKE) --no-print-directory push-check" \
 	  "unit-asan=SC_PORT_LO=62400 SC_PORT_HI=63799 $(MAKE) --no-print-directory unit-asan" \
 	  "ws=SC_PORT_LO=63800 SC_PORT_HI=65535 $(MAKE) --no-print-directory relay-conformance" \
 	  "s3=SC_PORT_LO=62000 SC_PORT_HI=62399 $(MAKE) --no-print-directory s3-check" \
@@ -369,3 +376,5 @@ install: all
 
 clean:
 	rm -rf $(B)
+
+include tests/push/push.mk

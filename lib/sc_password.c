@@ -1,5 +1,6 @@
 /* sc_password.c - Argon2id hashing, bcrypt verification for imported users. */
 #include "sc_password.h"
+#include "sc_b64.h"
 #include "sc_buf.h"
 #include "sc_config.h"
 #include "sc_rand.h"
@@ -27,23 +28,125 @@ static void cost(uint32_t *t, uint32_t *m, uint32_t *p)
 	*p = (uint32_t)sc_config_int(SC_CFG_PASSWORD_ARGON2_LANES);
 }
 
+/* Argon2's working memory (m KiB, 19 MiB and more) is kept for the life of
+ * the process and reused by every hash: a FastCGI program hashes on every
+ * login, and a fresh block per hash costs its page faults each time (3x the
+ * hash under ASan, whose allocator maps and unmaps every such block; glibc
+ * keeps it after the first free anyway). libargon2 wipes the block before
+ * handing it back (ARGON2_DEFAULT_FLAGS clears internal memory). */
+static uint8_t *work_mem;
+static size_t work_cap;
+
+static int work_alloc(uint8_t **memory, size_t bytes)
+{
+	if (bytes > work_cap) {
+		free(work_mem);
+		work_cap = 0;
+		if ((work_mem = malloc(bytes)) == NULL)
+			return ARGON2_MEMORY_ALLOCATION_ERROR;
+		work_cap = bytes;
+	}
+	*memory = work_mem;
+	return ARGON2_OK;
+}
+
+static void work_keep(uint8_t *memory, size_t bytes)
+{
+	(void)memory;
+	(void)bytes;
+}
+
+/* Argon2id (version 0x13 or 0x10) of pw with salt and cost into out[outlen];
+ * ARGON2_OK or an error. */
+static int argon2id_raw(const char *pw, size_t len, const uint8_t *salt, size_t saltlen,
+    uint32_t version, uint32_t t, uint32_t m, uint32_t p, uint8_t *out, size_t outlen)
+{
+	argon2_context c = {
+		.out = out, .outlen = (uint32_t)outlen,
+		.pwd = (uint8_t *)(uintptr_t)pw, .pwdlen = (uint32_t)len,
+		.salt = (uint8_t *)(uintptr_t)salt, .saltlen = (uint32_t)saltlen,
+		.t_cost = t, .m_cost = m, .lanes = p, .threads = p,
+		.version = version,
+		.allocate_cbk = work_alloc, .free_cbk = work_keep,
+		.flags = ARGON2_DEFAULT_FLAGS,
+	};
+
+	return argon2id_ctx(&c);
+}
+
+/* unpadded standard base64, as the PHC string format writes salt and hash */
+static void b64_nopad(const uint8_t *in, size_t n, char *out)
+{
+	size_t k;
+
+	sc_b64_encode(in, n, out);
+	k = strlen(out);
+	while (k > 0 && out[k - 1] == '=')
+		out[--k] = '\0';
+}
+
 int sc_password_hash(const char *pw, size_t len, char *out)
 {
-	unsigned char salt[SALT_LEN];
+	unsigned char salt[SALT_LEN], hash[HASH_LEN];
+	char s64[SC_B64_LEN(SALT_LEN) + 1], h64[SC_B64_LEN(HASH_LEN) + 1];
 	uint32_t t, m, p;
+	int n;
 
 	cost(&t, &m, &p);
 	sc_rand_bytes(salt, sizeof(salt));
-	if (argon2id_hash_encoded(t, m, p, pw, len, salt, sizeof(salt), HASH_LEN, out,
-	    SC_PASSWORD_HASH_MAX) != ARGON2_OK)
+	if (argon2id_raw(pw, len, salt, sizeof(salt), ARGON2_VERSION_13, t, m, p, hash,
+	    sizeof(hash)) != ARGON2_OK)
 		return -1;
-	return 0;
+	b64_nopad(salt, sizeof(salt), s64);
+	b64_nopad(hash, sizeof(hash), h64);
+	OPENSSL_cleanse(hash, sizeof(hash));
+	n = snprintf(out, SC_PASSWORD_HASH_MAX, "$argon2id$v=%d$m=%u,t=%u,p=%u$%s$%s",
+	    ARGON2_VERSION_13, (unsigned)m, (unsigned)t, (unsigned)p, s64, h64);
+	return n > 0 && n < SC_PASSWORD_HASH_MAX ? 0 : -1;
 }
 
-/* Parameters of a "$argon2id$v=19$m=..,t=..,p=..$" hash; -1 if not one. */
-static int argon2_params(const char *hash, unsigned *m, unsigned *t, unsigned *p)
+/* Decode one unpadded base64 field of a PHC string (4..64 bytes). */
+static int phc_field(const char *s, size_t n, uint8_t *out, size_t *outlen)
 {
-	return sscanf(hash, "$argon2id$v=19$m=%u,t=%u,p=%u$", m, t, p) == 3 ? 0 : -1;
+	char padded[SC_B64_LEN(64) + 1];
+
+	if (n == 0 || n >= SC_B64_LEN(64) || n % 4 == 1)
+		return -1;
+	memcpy(padded, s, n);
+	while (n % 4 != 0)
+		padded[n++] = '=';
+	return sc_b64_decode(padded, n, out, 64, outlen) == 0 && *outlen >= 4 ? 0 : -1;
+}
+
+/* Verify pw against "$argon2id$v=V$m=M,t=T,p=P$SALT$HASH" (no v=: version
+ * 0x10) and report the version and cost it was made with. 1 match; 0
+ * mismatch or malformed. */
+static int verify_argon2id(const char *pw, size_t len, const char *hash, unsigned *v,
+    unsigned *m, unsigned *t, unsigned *p)
+{
+	uint8_t salt[64], want[64], got[64];
+	size_t saltlen, wantlen;
+	const char *s, *h;
+	int off = 0, ok;
+
+	*v = ARGON2_VERSION_10;
+	if (strncmp(hash, "$argon2id$v=", 12) == 0) {
+		if (sscanf(hash, "$argon2id$v=%u$m=%u,t=%u,p=%u$%n", v, m, t, p, &off) != 4)
+			return 0;
+	} else if (sscanf(hash, "$argon2id$m=%u,t=%u,p=%u$%n", m, t, p, &off) != 3) {
+		return 0;
+	}
+	if (off == 0 || (*v != ARGON2_VERSION_10 && *v != ARGON2_VERSION_13))
+		return 0;
+	s = hash + off;
+	if ((h = strchr(s, '$')) == NULL || phc_field(s, (size_t)(h - s), salt, &saltlen) < 0 ||
+	    phc_field(h + 1, strlen(h + 1), want, &wantlen) < 0 || *p == 0 || *p > 16)
+		return 0;
+	if (argon2id_raw(pw, len, salt, saltlen, *v, *t, *m, *p, got, wantlen) != ARGON2_OK)
+		return 0;
+	ok = CRYPTO_memcmp(got, want, wantlen) == 0;
+	OPENSSL_cleanse(got, sizeof(got));
+	return ok;
 }
 
 static int verify_bcrypt(const char *pw, size_t len, const char *hash)
@@ -78,7 +181,7 @@ out:
 
 int sc_password_verify(const char *pw, size_t len, const char *hash, int *rehash)
 {
-	unsigned m, t, p;
+	unsigned v, m, t, p;
 	uint32_t ct, cm, cp;
 
 	*rehash = 0;
@@ -86,10 +189,10 @@ int sc_password_verify(const char *pw, size_t len, const char *hash, int *rehash
 		return 0;
 	if (strncmp(hash, "$argon2id$", 10) == 0) {
 		/* A mismatch and a malformed stored hash both mean "no". */
-		if (argon2id_verify(hash, pw, len) != ARGON2_OK)
+		if (!verify_argon2id(pw, len, hash, &v, &m, &t, &p))
 			return 0;
 		cost(&ct, &cm, &cp);
-		if (argon2_params(hash, &m, &t, &p) < 0 || m < cm || t < ct || p < cp)
+		if (v != ARGON2_VERSION_13 || m < cm || t < ct || p < cp)
 			*rehash = 1;
 		return 1;
 	}

@@ -110,6 +110,9 @@ static void test_phc_parameters(void **state)
 	assert_int_equal(p, 1);
 	assert_int_equal(strlen(salt), 22);   /* 16 bytes, unpadded base64 */
 	assert_int_equal(strlen(hash), 43);   /* 32 bytes */
+	/* the string sc_password_hash writes itself is the one libargon2 reads */
+	assert_int_equal(argon2id_verify(h, PW, PWL), ARGON2_OK);
+	assert_int_not_equal(argon2id_verify(h, PW, PWL - 1), ARGON2_OK);
 }
 
 static void test_cost_from_config(void **state)
