@@ -157,19 +157,24 @@ int nd_stream_reclaim(int n)
 	return got;
 }
 
+/* Called every third of the claim time: our entries are about that idle. A
+ * min-idle of a sixth leaves alone an entry another worker took over just now
+ * (we were stalled past the claim time): it is theirs, we do not take it back. */
 void nd_stream_keepalive(void)
 {
 	const char *argv[6 + 500];
+	char idle[24];
 	nd_job *j = nd.jobs;
 	redisReply *rep;
 
+	snprintf(idle, sizeof(idle), "%lld", nd.cfg.claim_idle_ms / 6);
 	while (j != NULL) {
 		int c = 0;
 		argv[c++] = "XCLAIM";
 		argv[c++] = SC_PUSH_STREAM;
 		argv[c++] = SC_PUSH_GROUP;
 		argv[c++] = nd.consumer;
-		argv[c++] = "0";
+		argv[c++] = idle;
 		for (; j != NULL && c < 5 + 500; j = j->next)
 			argv[c++] = j->id;
 		argv[c++] = "JUSTID";
