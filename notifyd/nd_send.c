@@ -34,6 +34,11 @@ int nd_send_init(char *err, size_t errlen)
 		return -1;
 	}
 	curl_multi_setopt(multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	/* keep the connections of a burst (the default cache shrinks with the handles in it) */
+	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)(nd.cfg.concurrency < 64 ? 64 : nd.cfg.concurrency));
+	/* few connections per host: HTTP/2 multiplexes the transfers on them (APNs wants few
+	 * connections per provider); without this limit bursts opened dozens */
+	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)ND_HOST_CONNECTIONS);
 	pool = sc_xcalloc((size_t)nd.cfg.concurrency, sizeof(*pool));
 	return 0;
 }
@@ -176,6 +181,10 @@ static void start_some(void)
 			continue;
 		}
 		curl_easy_setopt(h, CURLOPT_PRIVATE, (void *)p);
+		/* a transfer started while the first connection to its host is still being set up
+		 * waits for it and becomes one more HTTP/2 stream on it, instead of opening another
+		 * connection (APNs asks providers to keep few connections) */
+		curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
 		p->easy = h;
 		p->req = r;
 		if (curl_multi_add_handle(multi, h) != CURLM_OK) {

@@ -31,6 +31,7 @@
 #define ND_UUID_LEN    36
 #define ND_DATA_MAX    4096    /* a job's data JSON */
 #define ND_TITLE_MAX   256     /* bytes of a title or body (push.test texts are cut there) */
+#define ND_HOST_CONNECTIONS 4     /* connections to one push host (HTTP/2: streams multiplex) */
 #define ND_RETRY_KEY   "push:retry"
 #define ND_SENT_PREFIX "push:sent:"
 

@@ -20,6 +20,8 @@
 #    alternating; sc-notifyd is not running (the jobs pile up in the stream). Medians of
 #    SC_BENCH_PUSH_ROUNDS (3) rounds of SC_BENCH_DURATION (5s).
 # Figures go to build/bench/push-results.txt (key=value) and a printed table.
+# Environment: SC_BENCH_PUSH_JOBS (3000), SC_BENCH_PUSH_ROUNDS (3), SC_BENCH_PUSH_SERVICES
+# ("fcm apns web"), SC_BENCH_DURATION (5s), SC_BENCH_KEEP_TMP=1 keeps the stack's folder.
 
 _push_log() { printf 'bench: push: %s\n' "$*"; }
 _push_now_ns() { date +%s%N; }
@@ -33,7 +35,7 @@ _push_b64u() { printf "decode(rpad(translate('%s', '-_', '+/'), (length('%s') + 
 # _push_drain SERVICE N CONCURRENCY: N users with one SERVICE device each, one job each, drained
 # by sc-notifyd --once; appends push_<service>_c<conc>_* lines to RESULTS
 _push_drain() {
-    local svc=$1 n=$2 conc=$3 t0 t1 out sent ms rate sessions accepted tokens
+    local svc=$1 n=$2 conc=$3 t0 t1 out sent ms rate sessions accepted tokens dups others
     _push_redis DEL push:jobs push:retry push:dead >/dev/null
     curl -s -X POST "$PUSH_FK/reset" >/dev/null
     # web: every user gets the one subscription (the fake decrypts with its keys); a token is
@@ -67,7 +69,9 @@ SQL
     curl -s "$PUSH_FK/log?service=$svc" >"$PUSH_T/fk.json"
     accepted=$(jq '[.entries[] | select(.status == 200 or .status == 201)] | length' "$PUSH_T/fk.json")
     sessions=$(jq '.sessions' "$PUSH_T/fk.json")
-    _push_log "$svc, concurrency $conc: $n jobs, ${sent:-?} sent in $ms ms: $rate pushes/s; the fake accepted $accepted; HTTP/2 sessions $sessions ($out)"
+    dups=$(jq '[.entries[] | select(.status == 200 or .status == 201) | .job_id] | length - (unique | length)' "$PUSH_T/fk.json")
+    others=$(jq -c '[.entries[] | select(.status != 200 and .status != 201) | {status, error}] | group_by(.status) | map({status: .[0].status, n: length, error: .[0].error})' "$PUSH_T/fk.json")
+    _push_log "$svc, concurrency $conc: $n jobs, ${sent:-?} sent in $ms ms: $rate pushes/s; the fake accepted $accepted; HTTP/2 sessions $sessions, accepted twice $dups, refused $others ($out)"
     {
         echo "push_${svc}_c${conc}_jobs=$n"
         echo "push_${svc}_c${conc}_sent=${sent:-0}"
@@ -75,6 +79,7 @@ SQL
         echo "push_${svc}_c${conc}_per_s=$rate"
         echo "push_${svc}_c${conc}_accepted=$accepted"
         echo "push_${svc}_c${conc}_sessions=$sessions"
+        echo "push_${svc}_c${conc}_duplicates=$dups"
     } >>"$RESULTS"
 }
 
@@ -102,7 +107,8 @@ bench_push_only() {
     chmod 0755 "$T"
     PUSH_T=$T
     # shellcheck disable=SC2064  # T is fixed now
-    trap "sc_lighttpd_down '$T/lighttpd'; sc_stop_pidfile '$T/fake.pid' fakepush 5; sc_stack_down '$T'; rm -rf '$T'" EXIT
+    trap "sc_lighttpd_down '$T/lighttpd'; sc_stop_pidfile '$T/fake.pid' fakepush 5; sc_stack_down '$T';
+          if [[ \${SC_BENCH_KEEP_TMP:-0} == 1 ]]; then echo 'bench: kept $T'; else rm -rf '$T'; fi" EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
     sc_stack_init "$T" sc_bench || { echo "bench: no free ports" >&2; return 1; }
@@ -130,13 +136,13 @@ bench_push_only() {
     sub=$(curl -s -X POST -H 'Content-Type: application/json' -d '{}' "$PUSH_FK/subscriptions")
     PUSH_WEB_EP=$(jq -r .endpoint <<<"$sub")
     PUSH_WEB_P=$(jq -r .keys.p256dh <<<"$sub") PUSH_WEB_A=$(jq -r .keys.auth <<<"$sub")
-    # lighttpd with register, conversations and messages
+    # lighttpd with register, login, conversations and messages
     install -d -m 0755 "$T/app/cgi-bin"
-    install -m 0755 "$build/cgi-bin/auth-register.fcgi" "$build/cgi-bin/messages-messages.fcgi" \
+    install -m 0755 "$build/cgi-bin/auth-register.fcgi" "$build/cgi-bin/auth-login.fcgi" "$build/cgi-bin/messages-messages.fcgi" \
         "$build/cgi-bin/conversations-conversations.fcgi" "$build/cgi-bin/ops-notfound.fcgi" "$T/app/cgi-bin/"
     {
         echo "# METHODS   PATH-PATTERN   PROGRAM        AUTH    SUMMARY"
-        awk '$1 !~ /^#/ && ($2 == "/v1/auth/register" || $2 == "/v1/conversations" || $2 == "/v1/messages")' "$SC_ROOT/cgi-bin/routes"
+        awk '$1 !~ /^#/ && ($2 == "/v1/auth/register" || $2 == "/v1/auth/login" || $2 == "/v1/conversations" || $2 == "/v1/messages")' "$SC_ROOT/cgi-bin/routes"
         echo "*           /*             ops/notfound   public  Catch-all"
     } >"$T/routes"
     sc_lighttpd_up "$T/lighttpd" "$SC_STACK_HTTP_PORT" "$T/app/cgi-bin" "$conf" "${SC_MAX_PROCS:-2}" "$T/routes" ||
@@ -164,7 +170,7 @@ bench_push_only() {
     PUSH_CONV=$group
 
     # 1. pushes per second
-    for kind in fcm apns web; do
+    for kind in ${SC_BENCH_PUSH_SERVICES:-fcm apns web}; do
         n=$n_jobs
         [[ $kind == web ]] && n=$((n_jobs / 3))
         for conc in 64 256; do _push_drain "$kind" "$n" "$conc"; done
