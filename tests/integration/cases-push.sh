@@ -64,8 +64,8 @@ expect_jobs() {
 
 test_setup() {
     t "setup"
-    mkuser a; mkuser b; mkuser c; mkuser s "Sender $A_RUN"; mkuser r; mkuser o
-    mkconv g group "Push $A_RUN" s r o
+    mkuser a; mkuser b; mkuser c; mkuser s "Sender $A_RUN"
+    mkconv g group "Push $A_RUN" s c b
     mkconv ac group "Mine $A_RUN" a b
     mkconv cc group "Not mine $A_RUN" c b
 }
@@ -254,25 +254,26 @@ test_push_test() {
 
 test_enqueue() {
     local secret="secret text $A_RUN do not push"
+    # s writes to c (offline) and b (online) in g; b and c hold no presence otherwise
     t "enqueue: setup"
-    areq POST /v1/presence "${U_AT[o]}" '{"online":true}'
-    check "$T: o online" "HTTP 200 from POST /v1/presence" test "$R_STATUS" = 200
-    rcli DEL "presence:${U_ID[r]}" "presence:${U_ID[s]}" >/dev/null
+    areq POST /v1/presence "${U_AT[b]}" '{"online":true}'
+    check "$T: b online" "HTTP 200 from POST /v1/presence" test "$R_STATUS" = 200
+    rcli DEL "presence:${U_ID[c]}" "presence:${U_ID[s]}" >/dev/null
 
     t "enqueue: message.new"
     pjobs_mark
     sendmsg s "${C_ID[g]}" "$secret"
     check "$T: sent" "HTTP 201 from POST /v1/messages (got $R_STATUS)" test "$R_STATUS" = 201
     pjobs
-    expect_jobs r message.new 1
+    expect_jobs c message.new 1
     expect_jobs s message.new 0
-    expect_jobs o message.new 0
+    expect_jobs b message.new 0
     check "$T: the job's data" "{conversation_id, message_id, sender_id, ...} of this message" \
         jq -e --arg c "${C_ID[g]}" --arg m "$M_LAST" --arg s "${U_ID[s]}" \
         '.conversation_id == $c and .message_id == $m and .sender_id == $s' \
-        <<<"$(pjobs_of r message.new | cut -f4)" >/dev/null
+        <<<"$(pjobs_of c message.new | cut -f4)" >/dev/null
     check "$T: the job names its event" "event: a stream id" \
-        eval '[[ $(pjobs_of r message.new | cut -f5) =~ ^[0-9]+-[0-9]+$ ]]'
+        eval '[[ $(pjobs_of c message.new | cut -f5) =~ ^[0-9]+-[0-9]+$ ]]'
     check "$T: no message text in any job" "\"$secret\" nowhere on push:jobs" \
         eval "! grep -qF -e '$secret' -e 'do not push' '$SC_WORK/pjobs'"
 
@@ -282,25 +283,25 @@ test_enqueue() {
     check "$T: rung" "HTTP 201 from POST /v1/calls/initiate (got $R_STATUS)" test "$R_STATUS" = 201
     local call; jr_into call .data.call_id ""
     pjobs
-    expect_jobs r call.ringing 1
+    expect_jobs c call.ringing 1
     expect_jobs s call.ringing 0
-    expect_jobs o call.ringing 0
+    expect_jobs b call.ringing 0
     check "$T: the job's data" "call_id, conversation_id, caller_id, call_type" \
         jq -e --arg i "$call" --arg c "${C_ID[g]}" --arg s "${U_ID[s]}" \
         '.call_id == $i and .conversation_id == $c and .caller_id == $s and .call_type == "audio"' \
-        <<<"$(pjobs_of r call.ringing | cut -f4)" >/dev/null
+        <<<"$(pjobs_of c call.ringing | cut -f4)" >/dev/null
 
     t "enqueue: contact.request"
     pjobs_mark
-    areq POST "/v1/users/${U_ID[r]}/friend" "${U_AT[s]}"
+    areq POST "/v1/users/${U_ID[c]}/friend" "${U_AT[s]}"
     check "$T: asked" "HTTP 201 from POST /v1/users/:id/friend (got $R_STATUS)" test "$R_STATUS" = 201
-    areq POST "/v1/users/${U_ID[o]}/friend" "${U_AT[s]}"
+    areq POST "/v1/users/${U_ID[b]}/friend" "${U_AT[s]}"
     pjobs
-    expect_jobs r contact.request 1
-    expect_jobs o contact.request 0
+    expect_jobs c contact.request 1
+    expect_jobs b contact.request 0
     expect_jobs s contact.request 0
     check "$T: the job's data" "{user_id: the requester}" \
-        test "$(pjobs_of r contact.request | cut -f4)" = "{\"user_id\":\"${U_ID[s]}\"}"
+        test "$(pjobs_of c contact.request | cut -f4)" = "{\"user_id\":\"${U_ID[s]}\"}"
 }
 
 test_notifications() {
