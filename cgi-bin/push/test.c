@@ -11,7 +11,6 @@
 #include "sc_auth.h"
 #include "sc_config.h"
 #include "sc_db.h"
-#include "sc_log.h"
 #include "sc_push_job.h"
 #include "sc_row.h"
 

@@ -62,7 +62,7 @@ static void test_p256(void **state)
 static void test_b64url(void **state)
 {
 	unsigned char pt[65], out[80];
-	char enc[100], tmp[100];
+	char enc[100], tmp[128];
 	size_t n, len;
 	(void)state;
 
