@@ -120,8 +120,9 @@ test_register() {
     check "$T: no token in full" "none of the tokens (any case) nor the endpoint in the body" \
         eval "! grep -qiF -e '$fcm' -e '$apns2' -e '$WEB_EP' -e '$A_RUN-endpoint' '$R_BODY'"
 
+    # the phone changed accounts: the app sends its token and its device_id again
     t "POST /v1/push/tokens: another user takes the token over"
-    areq POST /v1/push/tokens "${U_AT[b]}" "{\"type\":\"fcm\",\"platform\":\"ios\",\"token\":\"$fcm\"}"
+    areq POST /v1/push/tokens "${U_AT[b]}" "{\"type\":\"fcm\",\"platform\":\"ios\",\"token\":\"$fcm\",\"device_id\":\"$D_FCM\"}"
     expect_status 200
     expect_json .data.device_id "\"$D_FCM\""
     expect_json .data.platform '"ios"'
