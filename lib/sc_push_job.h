@@ -16,7 +16,10 @@
 #ifndef SC_PUSH_JOB_H
 #define SC_PUSH_JOB_H
 
+#include <stddef.h>
 #include <json-c/json.h>
+
+#include "sc_redis.h"
 
 #define SC_PUSH_STREAM "push:jobs"
 #define SC_PUSH_DEAD_STREAM "push:dead"
@@ -28,5 +31,21 @@
  * from a call event's "call"; user_id from a contact request's "user"). The
  * caller owns the result. */
 json_object *sc_push_job_data(const char *type, json_object *event_data);
+
+/* POST /v1/push/test: the defaults of its title and body, and their caps in
+ * characters. */
+#define SC_PUSH_TEST_TITLE "SecureConnect"
+#define SC_PUSH_TEST_BODY "Test notification"
+#define SC_PUSH_TEST_TITLE_MAX 100
+#define SC_PUSH_TEST_BODY_MAX 240
+
+/* Queue a push.test job for user_id: XADD push:jobs MAXLEN ~
+ * PUSH_STREAM_MAXLEN with data {"title","body"} (NULL: the defaults) and
+ * event "". The job id (stream entry id) goes to id (cap bytes, 32 is plenty).
+ * 0, or -1 with *errstr (and *unavailable = 1 when Redis could not be
+ * reached). Not deduplicated: Redis's one resend after a broken connection may
+ * queue the job twice (a second test push, harmless). */
+int sc_push_job_test(sc_redis *r, const char *user_id, const char *title, const char *body,
+    char *id, size_t cap, int *unavailable, const char **errstr);
 
 #endif

@@ -1,0 +1,11 @@
+#!/bin/sh
+# Generated from cgi-bin/routes by make (scripts/gen-docs.sh); do not edit.
+# Program: notifications/notification. Run against `make run`: SC_BASE=http://127.0.0.1:8080 (default).
+# Needs an access token: export SC_TOKEN=<access token from the login endpoint>.
+set -eu
+
+# DELETE /v1/notifications/:id: Delete one notification
+curl -sS -X DELETE \
+  -H "Authorization: Bearer $SC_TOKEN" \
+  "${SC_BASE:-http://127.0.0.1:8080}/v1/notifications/${NOTIFICATION_ID:?set NOTIFICATION_ID}"
+echo
