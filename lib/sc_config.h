@@ -238,6 +238,8 @@ typedef enum {
 	  "Base URL of APNs instead of the one APNS_ENVIRONMENT names (staging, tests).") \
 	X(VAPID_PRIVATE_KEY_FILE, SC_CT_STR, "", 0, 1024, NULL, 0, \
 	  "Web Push VAPID key (PEM, P-256). Empty: no Web Push. `sc-admin vapid-keygen` makes one.") \
+	X(PUSH_WEB_ALLOW_PRIVATE, SC_CT_BOOL, "false", 0, 0, NULL, 0, \
+	  "Let Web Push reach subscription endpoints on loopback, private, link-local and other special addresses (a private push service, tests). Off: such pushes are refused.") \
 	X(VAPID_SUBJECT, SC_CT_STR, "", 0, 255, NULL, 0, \
 	  "The VAPID sub claim: a mailto: or https: contact for the push services (RFC 8292).") \
 	X(NOTIFYD_CONCURRENCY, SC_CT_INT, "64", 1, 10000, NULL, 0, \

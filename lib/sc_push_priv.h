@@ -42,6 +42,7 @@ struct sc_push_creds {
 	/* Web Push */
 	EVP_PKEY *vapid_key;                 /* NULL: Web Push is off */
 	char     *vapid_sub;
+	int       web_allow_private;         /* PUSH_WEB_ALLOW_PRIVATE */
 };
 
 struct sc_push_req {
@@ -55,6 +56,7 @@ struct sc_push_req {
 	long               retry_after;      /* seconds, or -1 */
 	unsigned           gen;              /* FCM: the token generation used */
 	char               errbuf[CURL_ERROR_SIZE];
+	int                blocked;          /* web: the endpoint's address is special */
 };
 
 /* Seconds since the epoch (time(NULL)); the unit test moves it. */

@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "sc_alloc.h"
 #include "sc_config.h"
+#include "sc_netaddr.h"
 #include "sc_json.h"
 
 static long long real_now(void)
@@ -34,6 +36,7 @@ sc_push_creds *sc_push_creds_load(char *err, size_t errlen)
 		goto fail;
 	}
 	c->timeout_ms = (long)sc_config_int(SC_CFG_NOTIFYD_TIMEOUT_MS);
+	c->web_allow_private = (int)sc_config_int(SC_CFG_PUSH_WEB_ALLOW_PRIVATE);
 	c->ttl = sc_config_int(SC_CFG_PUSH_TTL_SECONDS);
 	if (fcm[0] != '\0' && sc_fcm_load(c, fcm, err, errlen) != 0)
 		goto fail;
@@ -200,6 +203,21 @@ char *sc_push_strip_slash(const char *s)
 	return sc_xstrndup(s, n);
 }
 
+/* A Web Push endpoint is a URL the user chose: the connection is refused when
+ * the address it resolved to (each one curl tries, so DNS cannot swap in
+ * another after a check) is loopback, private or otherwise special. */
+static curl_socket_t web_socket(void *data, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	sc_push_req *r = data;
+
+	(void)purpose;
+	if (sc_netaddr_special(&a->addr)) {
+		r->blocked = 1;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 static int note_ok(const sc_push_note *n)
 {
 	return n != NULL && n->job_id && n->kind && n->title && n->body && n->data_json;
@@ -256,6 +274,10 @@ sc_push_req *sc_push_prepare(sc_push_creds *c, CURL *h, const sc_push_target *t,
 	if (r->svc == SC_PUSH_APNS)                        /* APNs speaks HTTP/2 only */
 		curl_easy_setopt(h, CURLOPT_HTTP_VERSION, strncmp(r->url, "http:", 5) == 0
 		    ? (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : (long)CURL_HTTP_VERSION_2TLS);
+	if (r->svc == SC_PUSH_WEB && !c->web_allow_private) {
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, web_socket);
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, r);
+	}
 	if (c->ca_file[0] != '\0') {                       /* replaces the system store */
 		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
 		curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
@@ -267,6 +289,11 @@ sc_push_outcome sc_push_result(sc_push_req *r, CURLcode cc, long status, long *r
     char *why, size_t whylen)
 {
 	*retry_after_s = r->retry_after;
+	if (r->blocked && cc != CURLE_OK) {
+		snprintf(why, whylen, "web push: the endpoint's address is loopback, private or "
+		    "special (PUSH_WEB_ALLOW_PRIVATE)");
+		return SC_PUSH_FAILED;
+	}
 	if (cc != CURLE_OK) {
 		snprintf(why, whylen, "curl: %s%s%s", curl_easy_strerror(cc), r->errbuf[0] ? ": " : "",
 		    r->errbuf);

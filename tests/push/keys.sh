@@ -15,7 +15,7 @@
 #   wrong-service-account.json, wrong.p8
 #                             the same shapes with other keys: the fake must refuse them
 #   push.env                  the configuration lines for SecureConnect (KEY=VALUE), see below
-# push.env holds PUSH_CA_FILE, FCM_CREDENTIALS_FILE, FCM_BASE_URL, APNS_KEY_FILE, APNS_KEY_ID,
+# push.env holds PUSH_WEB_ALLOW_PRIVATE=true (the fake's subscriptions are on 127.0.0.1), PUSH_CA_FILE, FCM_CREDENTIALS_FILE, FCM_BASE_URL, APNS_KEY_FILE, APNS_KEY_ID,
 # APNS_TEAM_ID, APNS_TOPIC, APNS_BASE_URL, VAPID_PRIVATE_KEY_FILE, VAPID_SUBJECT (FCM_TOKEN_URL is
 # left out: the service account's token_uri is used). Append it to an SC_CONFIG file, or
 # `set -a; . DIR/push.env; set +a`. Takes about half a second (the RSA key).
@@ -78,5 +78,6 @@ APNS_TEAM_ID=TESTTEAM12
 APNS_TOPIC=org.secureconnect.test
 APNS_BASE_URL=https://127.0.0.1:$PORT
 VAPID_PRIVATE_KEY_FILE=$PWD/vapid.pem
+PUSH_WEB_ALLOW_PRIVATE=true
 VAPID_SUBJECT=mailto:push-test@example.org
 EOF

@@ -362,6 +362,23 @@ static void test_wrong_keys(const sub *s)
 	setenv("VAPID_PRIVATE_KEY_FILE", vapid, 1);
 }
 
+/* Without PUSH_WEB_ALLOW_PRIVATE a subscription on a loopback address is
+ * never connected to: refused before a byte is sent (the fake logs nothing). */
+static void test_private_refused(const sub *s)
+{
+	sc_push_creds *c;
+	size_t before = count("service=web");
+	job j;
+	setenv("PUSH_WEB_ALLOW_PRIVATE", "false", 1);
+	c = load();
+	CHECK(send1(c, "web", s->endpoint, s->p256dh, s->auth, "1700000005001-0", &j) == SC_PUSH_FAILED &&
+	    strstr(j.why, "PUSH_WEB_ALLOW_PRIVATE") != NULL,
+	    "web to a loopback endpoint without PUSH_WEB_ALLOW_PRIVATE: refused (%s)", j.why);
+	CHECK(count("service=web") == before, "web: the refused push never reached the fake");
+	sc_push_creds_free(c);
+	setenv("PUSH_WEB_ALLOW_PRIVATE", "true", 1);
+}
+
 int main(void)
 {
 	sc_push_creds *c;
@@ -391,6 +408,7 @@ int main(void)
 	test_fcm_401(c);
 	sc_push_creds_free(c);
 	test_wrong_keys(&s1);
+	test_private_refused(&s1);
 	/* every refusal in the log is one of the four provoked above */
 	a = entries("", &root);
 	for (i = 0; a && i < json_object_array_length(a); i++)
