@@ -131,7 +131,8 @@ _hc_req() {
     if [[ $HC_OWNER != "$BASHPID" ]]; then
         [[ -z $HC_OWNER ]] || return 1          # a subshell of the suite: curl
         HC_OWNER=$BASHPID
-        coproc HC { exec "$HC_BIN" "$R_HDRS" "$R_BODY" "$R_CERR"; }
+        # (the braces keep bash's warning about a second coprocess, lib-accounts.sh's psql, quiet)
+        { coproc HC { exec "$HC_BIN" "$R_HDRS" "$R_BODY" "$R_CERR"; }; } 2>/dev/null
     fi
     [[ -n ${HC[1]:-} ]] || return 1
     if [[ $body == "=" ]]; then
