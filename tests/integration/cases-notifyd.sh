@@ -239,23 +239,28 @@ test_missed() {
     ev_stop mc
 }
 
-# SIGKILL while the APNs pushes of 50 jobs hang at the fake (1.5 s, then 503: the connection is
-# gone by then), after their FCM pushes were served; a restart reclaims the jobs (idle 1 s)
+# SIGKILL while the APNs pushes of 50 jobs hang at the fake (every push to that token waits 8 s,
+# then 503, until the script is dropped: a push libcurl repeats or the worker retries hangs
+# too), after their FCM pushes were served; a restart reclaims the jobs (idle 1 s)
 test_kill() {
     local n pid i
     t "SIGKILL mid-batch, restart"
-    fk POST /script "{\"token\":\"$K_APNS\",\"status\":503,\"delay_ms\":1500,\"times\":50}" >/dev/null
+    fk POST /script "{\"token\":\"$K_APNS\",\"status\":503,\"delay_ms\":8000}" >/dev/null
     for ((i = 0; i < 50; i++)); do
         printf "XADD push:jobs * user %s type push.test data '{\"title\":\"k%s\"}' event '' ts t\n" "${U_ID[k]}" "$i"
     done | rcli >/dev/null
     fk_until "$JQ_OK ok(\"$K_FCM\") | length >= 50" 100 || true
-    sleep 0.2
+    for ((i = 0; i < 50; i++)); do
+        n=$(rcli XPENDING push:jobs notifyd | head -n1)
+        [[ $n == 50 ]] && break
+        sleep 0.1
+    done
     pid=$(head -n1 "$ND/notifyd.pid" 2>/dev/null)
-    n=$(rcli XPENDING push:jobs notifyd | head -n1)
     check "$T: the jobs are held when the worker dies" "50 pending (got $n)" [ "$n" = 50 ]
     kill -KILL "$pid" 2>/dev/null
     sc_wait_exit "$pid" 5
     rm -f "$ND/notifyd.pid"
+    fk POST /unscript "{\"token\":\"$K_APNS\"}" >/dev/null
     if nd_start; then ok "$T: restarted"; else fail "$T: restarted" "sc-notifyd up again"; fi
     if fk_until "$JQ_OK ok(\"$K_APNS\") | length >= 50" 100; then ok "$T: every job reached APNs"
     else fail "$T: every job reached APNs" "50 accepted APNs pushes"; fi

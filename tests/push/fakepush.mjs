@@ -57,6 +57,7 @@
 //                                   400 INVALID_ARGUMENT, 429 QUOTA_EXCEEDED, 503 UNAVAILABLE,
 //                                   500 INTERNAL, 401 THIRD_PARTY_AUTH_ERROR); retry_after sets
 //                                   Retry-After; status 200 with delay_ms only delays the answer.
+//   POST /unscript                  body {token}: drop the scripts of token (pushes to it pass)
 //   POST /revoke-fcm-tokens         every issued access token answers 401 from now on
 //   GET  /log[?service=&token=&job_id=&status=]  {"entries":[...], "sessions": HTTP/2 sessions opened}
 //        entry: {seq, service: "oauth"|"fcm"|"apns"|"web", token, status, error?, job_id,
@@ -362,6 +363,13 @@ const control = http.createServer(async (req, res) => {
     if (subs.has(token)) token = `${origin}/wp/${token}`;
     scripts.push({ ...body, token, times: body.times ?? null });
     return send(res, 200, { scripted: scripts.length });
+  }
+  if (route === 'POST /unscript') {
+    if (typeof body.token !== 'string') return send(res, 400, { error: 'token required' });
+    const token = subs.has(body.token) ? `${origin}/wp/${body.token}` : body.token;
+    const before = scripts.length;
+    scripts = scripts.filter((x) => x.token !== token);
+    return send(res, 200, { removed: before - scripts.length });
   }
   if (route === 'POST /revoke-fcm-tokens') {
     let n = 0;
