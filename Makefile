@@ -320,7 +320,7 @@ integration-asan: all $(ASAN_PROGS)
 # servers more than they compute, so four stacks keep two cores busier than two did.
 # `make integration` runs both servers with the plain build, `make integration-asan` lighttpd
 # with the ASan build.
-INTEGRATION_A := accounts admin presence ticket turn relay keys calls storage-s3 2fa push notifyd
+INTEGRATION_A := accounts admin presence ticket turn relay calls storage-s3 2fa push notifyd
 ASAN_RUN := SC_BUILD=$(B)/asan SC_SERVERS=apache SC_STACK_EXTRA_CONFIG=DB_PREPARED_STATEMENTS=true \
   SC_LABEL='ASan+UBSan build, prepared statements'
 integration-all: all $(ASAN_PROGS)

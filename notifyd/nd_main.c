@@ -17,6 +17,7 @@
  * (another worker or the next start reclaims them) and exit 0; SIGHUP
  * reopens LOGFILE. */
 #include "notifyd.h"
+#include "sc_daemon.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -148,23 +149,6 @@ void nd_take(const char *entry_id, redisReply *f)
 }
 
 /* ---- privileges, log, pidfile ---- */
-
-/* setgroups -> setresgid -> setresuid, then check nothing can be regained. */
-static int drop_privileges(const char *user)
-{
-	struct passwd *pw = getpwnam(user);
-	uid_t r, e, s;
-
-	if (pw == NULL)
-		return -1;
-	if (setgroups(1, &pw->pw_gid) < 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
-		return -1;
-	if (getresuid(&r, &e, &s) < 0 || r != pw->pw_uid || e != pw->pw_uid || s != pw->pw_uid ||
-	    (pw->pw_uid != 0 && setuid(0) == 0))
-		return -1;
-	return 0;
-}
 
 /* stderr becomes logfile (appended); SIGHUP does it again after a rotation */
 static int open_log(const char *logfile)
@@ -400,7 +384,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (geteuid() == 0 && drop_privileges(user) < 0) {
+	if (geteuid() == 0 && sc_daemon_drop_privileges(user) < 0) {
 		fprintf(stderr, "sc-notifyd: cannot switch to the account %s\n", user);
 		return 1;
 	}

@@ -10,6 +10,7 @@
  *
  *   sc-ws-relay [-t] [-p PIDFILE]      configuration: the file named by SC_CONFIG */
 #include "relay.h"
+#include "sc_daemon.h"
 #include "relay_worker.h"
 
 #include <errno.h>
@@ -64,23 +65,6 @@ static int listen_on(const char *host, int port, int reuseport)
 	}
 	freeaddrinfo(ai);
 	return fd;
-}
-
-/* setgroups -> setresgid -> setresuid, then check nothing can be regained. */
-static int drop_privileges(const char *user)
-{
-	struct passwd *pw = getpwnam(user);
-	uid_t r, e, s;
-
-	if (pw == NULL)
-		return -1;
-	if (setgroups(1, &pw->pw_gid) < 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
-		return -1;
-	if (getresuid(&r, &e, &s) < 0 || r != pw->pw_uid || e != pw->pw_uid || s != pw->pw_uid ||
-	    (pw->pw_uid != 0 && setuid(0) == 0))
-		return -1;
-	return 0;
 }
 
 static pid_t spawn(int i)
@@ -274,7 +258,7 @@ int main(int argc, char **argv)
 	}
 	if (geteuid() == 0) {
 		user = sc_config_str(SC_CFG_RELAY_USER)[0] ? sc_config_str(SC_CFG_RELAY_USER) : "www-data";
-		if (drop_privileges(user) < 0) {
+		if (sc_daemon_drop_privileges(user) < 0) {
 			fprintf(stderr, "sc-ws-relay: cannot switch to the account %s\n", user);
 			return 1;
 		}
