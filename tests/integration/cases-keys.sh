@@ -280,9 +280,10 @@ refused_bulk() {
     jq -c --argjson vs "$(jq -nc '$ARGS.positional' --args "${vals[@]}")" \
         "$(IFS=,; echo "${progs[*]}")" "$base" | split -l 1 -a 3 -d - "$d/body."
     for ((i = 0; i < $#; i++)); do
+        ((i == 0)) || echo next          # between entries: a "next" after the last is an empty one
         printf 'url = "%s/v1/keys/upload"\nheader = "Authorization: Bearer %s"\n' "$SC_BASE" "${U_AT[$key]}"
         printf 'header = "Content-Type: application/json"\ndata-binary = "@%s"\n' "$(printf '%s/body.%03d' "$d" "$i")"
-        printf 'output = "%s/resp.%03d"\nwrite-out = "%%{http_code}\\n"\nnext\n' "$d" "$i"
+        printf 'output = "%s/resp.%03d"\nwrite-out = "%%{http_code}\\n"\n' "$d" "$i"
     done >"$d/curl.cfg"
     curl -s --max-time 60 -K "$d/curl.cfg" >"$d/codes"
     # "code error.code error.field" per case, in order
@@ -486,8 +487,9 @@ test_limit() {
     local d=$SC_WORK/limit i n=$((BURST + 15)) codes first
     rm -rf "$d"; mkdir -p "$d"
     for ((i = 0; i < n; i++)); do
+        ((i == 0)) || echo next
         printf 'url = "%s/v1/keys/%s"\nheader = "Authorization: Bearer %s"\n' "$SC_BASE" "${U_ID[n]}" "${U_AT[x]}"
-        printf 'output = "%s/body.%d"\ndump-header = "%s/hdrs.%d"\nwrite-out = "%%{http_code}\\n"\nnext\n' "$d" "$i" "$d" "$i"
+        printf 'output = "%s/body.%d"\ndump-header = "%s/hdrs.%d"\nwrite-out = "%%{http_code}\\n"\n' "$d" "$i" "$d" "$i"
     done >"$d/curl.cfg"
     codes=$(curl -s --max-time 60 -K "$d/curl.cfg")
     check "$T: the first $BURST pass the limit" "404 (no keys) for each of the first $BURST" \
