@@ -28,6 +28,7 @@
 #include <json-c/json.h>
 #include <libpq-fe.h>
 
+#include "sc_db.h"
 #include "sc_json.h"
 #include "sc_user.h"
 #include "sc_uuid.h"
@@ -66,6 +67,17 @@ int sc_push_dev_b64url_decode(const char *s, size_t n, unsigned char *out, size_
 /* 1 when p[0..n) is an uncompressed P-256 point on the curve (OpenSSL
  * EC_POINT_oct2point and EC_POINT_is_on_curve; not the point at infinity). */
 int sc_push_dev_p256_valid(const unsigned char *p, size_t n);
+
+/* Register d for user_id in one statement (lib/sc_push_reg.c): update the
+ * caller's device_id, else the row of the same (type, token) of any user
+ * (taken over), else insert; a row holding the token that is not the target is
+ * deleted; the PUSH_MAX_DEVICES cap and the ownership of device_id are checked
+ * inside. A unique-index collision with a concurrent registration is retried
+ * once. 0 with *res: one row (forbidden, device_id, type, platform,
+ * created_at, created), device_id NULL when refused (forbidden, or over the
+ * cap); or -1 with err (sqlstate 23505: registered concurrently twice). */
+int sc_push_dev_register(sc_db *db, sc_arena *a, const char *user_id, const sc_push_dev *d,
+    PGresult **res, sc_db_err *err);
 
 /* What a list shows of a device instead of its token: for web the
  * endpoint's origin, else "..." and the token's last 6 characters (tokens are
