@@ -24,6 +24,7 @@
 #   8. file storage (bench/lib/files.sh, its own lighttpd on this stack): a 10 MiB download through
 #      the signed URL (X-Sendfile) against the same file served statically, 50 MiB uploads and the
 #      upload program's peak RSS. `BENCH_ONLY=files bench/run.sh` runs this part alone.
+# `BENCH_ONLY=accounts bench/run.sh` runs parts 1-4 alone.
 #   9. push notifications (bench/lib/push.sh, only with BENCH_ONLY=push, on its own stack with the
 #      fake push services): pushes per second through one sc-notifyd per service, and the added
 #      cost on POST /v1/messages of queuing push jobs for offline recipients.
@@ -113,7 +114,9 @@ if [[ ${BENCH_ONLY:-} == keys ]]; then bench_keys_only "$BUILD"; exit $?; fi
 # shellcheck source=bench/lib/push.sh
 . "$ROOT/bench/lib/push.sh"
 if [[ ${BENCH_ONLY:-} == push ]]; then bench_push_only "$BUILD"; exit $?; fi
-[[ -z ${BENCH_ONLY:-} ]] || die "BENCH_ONLY: only \"ws\", \"keys\", \"files\" and \"push\" are known"
+# BENCH_ONLY=accounts: parts 1-4 only (hello//health, logins, users/me, its floor and the PHP peer)
+[[ -z ${BENCH_ONLY:-} || ${BENCH_ONLY:-} == accounts ]] ||
+    die "BENCH_ONLY: only \"ws\", \"keys\", \"files\", \"push\" and \"accounts\" are known"
 HEALTH=$BUILD/cgi-bin/ops-health.fcgi
 HELLO=$BUILD/bench/hello.fcgi
 ADMIN=$BUILD/tools/sc-admin
@@ -272,6 +275,7 @@ awk -v l="$load_before" 'BEGIN { exit !(l > 1.0) }' &&
 # logins, users/me and its ceiling, the PHP peer (same stack, same lighttpd)
 # shellcheck source=bench/lib/more.sh
 . "$ROOT/bench/lib/more.sh"
+[[ ${BENCH_ONLY:-} == accounts ]] && { echo "bench: figures written to $RESULTS"; exit 0; }
 # messages: a 1,000,000-message conversation, newest and deep page, sends against INSERTs
 bench_chat
 # prekey bundles: 1,000 one-time keys, 20 requesters, each key handed out once (bench/lib/keys.sh)

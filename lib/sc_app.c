@@ -202,6 +202,8 @@ static void serve(const sc_endpoint *ep, FCGX_Request *fr, sc_arena *a, sc_buf *
 	sc_req_init(&req, a, fr->envp);
 	req.db = db;
 	req.redis = redis;
+	if (req.method_bit & (SC_M_GET | SC_M_HEAD))
+		req.prefetch = ep->prefetch;
 	sc_log_set_request_id(req.request_id);
 	sc_resp_init(&resp, a);
 
@@ -230,6 +232,7 @@ static void serve(const sc_endpoint *ep, FCGX_Request *fr, sc_arena *a, sc_buf *
 		sc_resp_render(&resp, &req, out);
 	}
 	FCGX_PutStr(out->ptr, (int)out->len, fr->out);
+	sc_db_discard(db);  /* a read sent ahead that the handler did not take */
 	log_access(&req, &resp);
 	if (after_fn != NULL) {
 		snprintf(after_rid, sizeof(after_rid), "%s", req.request_id);
@@ -237,6 +240,21 @@ static void serve(const sc_endpoint *ep, FCGX_Request *fr, sc_arena *a, sc_buf *
 	} else {
 		sc_log_set_request_id(NULL);
 	}
+}
+
+/* End the request. libfcgi closes a connection gracefully: shutdown(), then
+ * wait for the web server to close its end, draining what it still sends,
+ * so that unread input cannot turn the close into a reset that loses the
+ * answer. That wait holds the process until the web server's event loop has
+ * read the answer, on every request. When the request's input has been read
+ * to its end (the FCGI_STDIN end record: the web server sends nothing more),
+ * nothing is left to drain and a plain close() loses nothing, the answer
+ * being already queued to the peer: FCGX_Detach makes libfcgi close at once. */
+static void finish(FCGX_Request *fr)
+{
+	if (fr->in != NULL && FCGX_GetChar(fr->in) == EOF && FCGX_HasSeenEOF(fr->in))
+		FCGX_Detach(fr);
+	FCGX_Finish_r(fr);
 }
 
 int sc_app_run(const sc_endpoint *ep)
@@ -301,7 +319,7 @@ int sc_app_run(const sc_endpoint *ep)
 		if (rc < 0)
 			break;
 		serve(ep, &fr, &arena, &out, db, redis);
-		FCGX_Finish_r(&fr);
+		finish(&fr);
 		if (after_fn != NULL) {
 			sc_app_after_fn fn = after_fn;
 			after_fn = NULL;

@@ -44,6 +44,11 @@ typedef struct sc_endpoint {
 	sc_handler  handler;
 	int       (*init)(void);  /* optional: after the config is loaded, before the
 	                           * first request (warm-ups); non-zero stops the program */
+	const char *prefetch;  /* optional, SC_EP_AUTH: a read (a string constant) whose
+	                        * one parameter is the caller's user id, which GET and HEAD
+	                        * requests send (sc_db_send) once the token is verified,
+	                        * so that it runs while the guard waits for Redis; the
+	                        * handler's sc_db_exec of it takes the result */
 } sc_endpoint;
 
 /* Run the program; returns the process exit status. */

@@ -2,6 +2,7 @@
 #include "sc_auth.h"
 #include "sc_app.h"
 #include "sc_config.h"
+#include "sc_db.h"
 #include "sc_jwt.h"
 #include "sc_log.h"
 #include "sc_ratelimit.h"
@@ -119,6 +120,12 @@ int sc_auth_guard(unsigned flags, sc_req *req, sc_resp *resp)
 			memset(&req->user, 0, sizeof(req->user));
 			sc_log(SC_LOG_INFO, "token refused", "\"reason\":\"%s\"", why);
 			return unauthorized(resp, "invalid or expired token");
+		}
+		/* The endpoint's read goes out now and runs while Redis answers;
+		 * when the guard refuses, sc_app drops its result unread. */
+		if (req->prefetch != NULL && req->db != NULL) {
+			const char *p[1] = { req->user.user_id };
+			sc_db_send(req->db, req->prefetch, 1, p);
 		}
 		rc = sc_ratelimit_check(req->redis, "user", req->user.user_id,
 		    sc_config_int(SC_CFG_RATE_LIMIT_USER_PER_MINUTE),

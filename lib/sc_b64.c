@@ -88,3 +88,38 @@ int sc_b64_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_
 	*outlen = o;
 	return 0;
 }
+
+static int b64url_val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z') return c - 'A';
+	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+	if (c >= '0' && c <= '9') return c - '0' + 52;
+	if (c == '-') return 62;
+	if (c == '_') return 63;
+	return -1;
+}
+
+int sc_b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *outlen)
+{
+	size_t i, o = 0;
+	unsigned acc = 0;
+	int bits = 0;
+	if (n % 4 == 1 || n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0) > cap)
+		return -1;
+	for (i = 0; i < n; i++) {
+		int v = b64url_val((unsigned char)s[i]);
+		if (v < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (acc != 0)                      /* the unused low bits must be zero */
+		return -1;
+	*outlen = o;
+	return 0;
+}

@@ -25,4 +25,8 @@ void sc_b64url_encode(const unsigned char *in, size_t n, char *out);
  * decodes to more than cap bytes. */
 int sc_b64_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *outlen);
 
+/* base64url (RFC 4648 section 5) without padding, decoded strictly: no '=',
+ * no white space, unused low bits zero. Writes at most cap bytes. 0 or -1. */
+int sc_b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *outlen);
+
 #endif

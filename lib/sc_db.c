@@ -18,6 +18,11 @@ struct sc_db {
 	int         use_prepared;
 	size_t      nprepared;
 	const char *prepared[SC_DB_PREPARED_MAX];
+	/* the statement sent ahead by sc_db_send, NULL when none */
+	const char *pend_sql;
+	int         pend_n;
+	int         pend_null[SC_DB_SEND_PARAMS];
+	char        pend_p[SC_DB_SEND_PARAMS][SC_DB_SEND_PARAM_MAX + 1];
 	char        port[8];
 	char        timeout[16];
 	char        options[64];
@@ -36,6 +41,8 @@ sc_db *sc_db_new(void)
 
 void sc_db_close(sc_db *db)
 {
+	if (db != NULL)
+		db->pend_sql = NULL;  /* PQfinish drops it */
 	if (db != NULL && db->conn != NULL) {
 		PQfinish(db->conn);
 		db->conn = NULL;
@@ -100,6 +107,7 @@ static int connect_db(sc_db *db, sc_db_err *err)
 
 PGconn *sc_db_conn(sc_db *db, sc_db_err *err)
 {
+	sc_db_discard(db);
 	memset(err, 0, sizeof(*err));
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 		return db->conn;
@@ -139,17 +147,25 @@ static int result_error(sc_db *db, PGresult *res, sc_db_err *err)
 	return -1;
 }
 
+/* The prepared statement's index, or -1 when sql is not prepared yet. */
+static int prepared_index(const sc_db *db, const char *sql)
+{
+	size_t i;
+	for (i = 0; i < db->nprepared; i++)
+		if (db->prepared[i] == sql)
+			return (int)i;
+	return -1;
+}
+
 /* Execute through a named prepared statement; NULL result on failure like
  * PQexecParams. Statements beyond the cache's size run unnamed. */
 static PGresult *exec_prepared(sc_db *db, const char *sql, int nparams,
     const char *const *params)
 {
 	char name[16];
-	size_t i;
+	int found = prepared_index(db, sql);
+	size_t i = found < 0 ? db->nprepared : (size_t)found;
 
-	for (i = 0; i < db->nprepared; i++)
-		if (db->prepared[i] == sql)
-			break;
 	if (i == SC_DB_PREPARED_MAX)
 		return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	snprintf(name, sizeof(name), "sc_%zu", i);
@@ -163,6 +179,68 @@ static PGresult *exec_prepared(sc_db *db, const char *sql, int nparams,
 	return PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
 }
 
+int sc_db_send(sc_db *db, const char *sql, int nparams, const char *const *params)
+{
+	sc_db_err err;
+	char name[16];
+	int i, ok;
+
+	if (db == NULL || db->pend_sql != NULL || nparams < 0 || nparams > SC_DB_SEND_PARAMS)
+		return -1;
+	for (i = 0; i < nparams; i++)
+		if (params[i] != NULL && strlen(params[i]) > SC_DB_SEND_PARAM_MAX)
+			return -1;
+	if (sc_db_conn(db, &err) == NULL)
+		return -1;
+	if (db->use_prepared) {
+		if ((i = prepared_index(db, sql)) < 0)
+			return -1;
+		snprintf(name, sizeof(name), "sc_%d", i);
+		ok = PQsendQueryPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+	} else {
+		ok = PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	}
+	if (!ok)
+		return -1;
+	db->pend_sql = sql;
+	db->pend_n = nparams;
+	for (i = 0; i < nparams; i++) {
+		db->pend_null[i] = params[i] == NULL;
+		snprintf(db->pend_p[i], sizeof(db->pend_p[i]), "%s", params[i] ? params[i] : "");
+	}
+	return 0;
+}
+
+static int pending_is(const sc_db *db, const char *sql, int nparams,
+    const char *const *params)
+{
+	int i;
+	if (db->pend_sql != sql || db->pend_n != nparams)
+		return 0;
+	for (i = 0; i < nparams; i++)
+		if (db->pend_null[i] != (params[i] == NULL) ||
+		    (params[i] != NULL && strcmp(db->pend_p[i], params[i]) != 0))
+			return 0;
+	return 1;
+}
+
+/* The pending statement's result (NULL when the connection broke), the
+ * connection left idle. */
+static PGresult *take_pending(sc_db *db)
+{
+	PGresult *res = PQgetResult(db->conn), *more;
+	while ((more = PQgetResult(db->conn)) != NULL)
+		PQclear(more);
+	db->pend_sql = NULL;
+	return res;
+}
+
+void sc_db_discard(sc_db *db)
+{
+	if (db != NULL && db->pend_sql != NULL)
+		PQclear(take_pending(db));
+}
+
 int sc_db_exec(sc_db *db, sc_arena *a, const char *sql, int nparams,
     const char *const *params, unsigned flags, PGresult **out, sc_db_err *err)
 {
@@ -170,6 +248,22 @@ int sc_db_exec(sc_db *db, sc_arena *a, const char *sql, int nparams,
 
 	if (out)
 		*out = NULL;
+	if (db->pend_sql != NULL && pending_is(db, sql, nparams, params)) {
+		PGresult *res = take_pending(db);
+		ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+			memset(err, 0, sizeof(*err));
+			if (out) {
+				sc_arena_defer(a, clear_result, res);
+				*out = res;
+			} else {
+				PQclear(res);
+			}
+			return 0;
+		}
+		/* An error: run it again below, which reconnects or reports. */
+		PQclear(res);
+	}
 	for (attempt = 0; attempt < 2; attempt++) {
 		PGresult *res;
 		ExecStatusType st;

@@ -18,11 +18,6 @@
 #define SC_JWS_MAX     8192u
 #define SC_JWS_MAX_PEM 16384u
 
-/* base64url (RFC 4648 section 5) without padding, decoded strictly: no '=',
- * no white space, unused low bits zero. Writes at most cap bytes. 0 or -1. */
-int sc_jws_b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap,
-    size_t *outlen);
-
 /* A private key from PEM text: PKCS#8 ("PRIVATE KEY": an APNs .p8, the
  * private_key of a Google service account), SEC1 ("EC PRIVATE KEY") or
  * PKCS#1 ("RSA PRIVATE KEY"). Only P-256 EC keys and RSA keys of at least

@@ -44,6 +44,7 @@ typedef struct sc_req {
 	int              authed;          /* set by the guard for SC_EP_AUTH endpoints */
 	sc_jwt_claims    user;            /* the caller, when authed */
 	struct sc_db    *db;              /* process-wide, lazily connected */
+	const char      *prefetch;        /* sc_endpoint.prefetch for GET and HEAD, else NULL */
 	struct sc_redis *redis;
 	/* SC_EP_STREAM endpoints: the app loop does not read the body; the
 	 * handler reads it with sc_req_body_read(). body_read fetches up to n

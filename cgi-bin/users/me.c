@@ -182,6 +182,7 @@ static const sc_endpoint ep = {
 	.name = "users/me", .pattern = "/v1/users/me",
 	.methods = SC_M_GET | SC_M_PATCH | SC_M_DELETE,
 	.flags = SC_EP_JSON_REQUIRED | SC_EP_AUTH, .handler = handle,
+	.prefetch = SQL_GET,
 };
 
 int main(void)

@@ -294,6 +294,90 @@ static void test_prepared_statements(void **state)
 	sc_db_free(db);
 }
 
+/* sc_db_send: a read sent ahead is taken by the next sc_db_exec of the same
+ * statement and parameters, and run only once; anything else drops it. A
+ * sequence makes each execution visible. */
+static const char SQL_NEXT[] = "SELECT nextval('t_send_seq'), $1::text";
+static const char SQL_FAIL[] = "SELECT 1 / $1::int";
+
+static const char *next_val(sc_db *db, const char *arg)
+{
+	const char *p[1] = { arg };
+	PGresult *res;
+	exec_ok(db, SQL_NEXT, 1, p, &res);
+	assert_string_equal(PQgetvalue(res, 0, 1), arg);
+	return PQgetvalue(res, 0, 0);
+}
+
+static void send_suite(sc_db *db)
+{
+	const char *pa[1] = { "a" }, *pb[1] = { "b" }, *pz[1] = { "0" };
+	char longp[SC_DB_SEND_PARAM_MAX + 2];
+	sc_db_err err;
+
+	exec_ok(db, "CREATE TEMP SEQUENCE t_send_seq", 0, NULL, NULL);
+	assert_string_equal(next_val(db, "a"), "1");
+	/* taken: the statement ran once (2), not again (3) */
+	assert_int_equal(sc_db_send(db, SQL_NEXT, 1, pa), 0);
+	assert_int_equal(sc_db_send(db, SQL_NEXT, 1, pa), -1);      /* one at a time */
+	assert_string_equal(next_val(db, "a"), "2");
+	assert_string_equal(next_val(db, "a"), "3");
+	/* other parameters: dropped (it still ran: 4), then run anew (5) */
+	assert_int_equal(sc_db_send(db, SQL_NEXT, 1, pa), 0);
+	assert_string_equal(next_val(db, "b"), "5");
+	/* another statement: dropped first; the connection stays usable */
+	assert_int_equal(sc_db_send(db, SQL_NEXT, 1, pb), 0);
+	exec_ok(db, "SELECT 1", 0, NULL, NULL);
+	assert_string_equal(next_val(db, "b"), "7");
+	/* discarded unread; discard with nothing pending is a no-op */
+	assert_int_equal(sc_db_send(db, SQL_NEXT, 1, pb), 0);
+	sc_db_discard(db);
+	sc_db_discard(db);
+	assert_string_equal(next_val(db, "b"), "9");
+	/* an error sent ahead: run again by sc_db_exec, reported as the SQL error */
+	exec_ok(db, SQL_FAIL, 1, (const char *[]){ "1" }, NULL);    /* prepared, when on */
+	assert_int_equal(sc_db_send(db, SQL_FAIL, 1, pz), 0);
+	assert_int_equal(sc_db_exec(db, &a, SQL_FAIL, 1, pz, 0, NULL, &err), -1);
+	assert_string_equal(err.sqlstate, "22012");
+	assert_int_equal(err.unavailable, 0);
+	assert_string_equal(next_val(db, "a"), "10");
+	/* refused: too many or too long parameters, NULL db */
+	memset(longp, 'x', sizeof(longp) - 1);
+	longp[sizeof(longp) - 1] = '\0';
+	assert_int_equal(sc_db_send(db, SQL_NEXT, 1, (const char *[]){ longp }), -1);
+	assert_int_equal(sc_db_send(db, SQL_NEXT, SC_DB_SEND_PARAMS + 1,
+	    (const char *[]){ "a", "b", "c" }), -1);
+	assert_int_equal(sc_db_send(NULL, SQL_NEXT, 1, pa), -1);
+	assert_string_equal(next_val(db, "a"), "11");
+	/* a connection closed with a statement pending drops it */
+	assert_int_equal(sc_db_send(db, SQL_NEXT, 1, pa), 0);
+	sc_db_close(db);
+	exec_ok(db, "SELECT 1", 0, NULL, NULL);
+}
+
+static void test_send_ahead(void **state)
+{
+	sc_db *db = sc_db_new();
+	(void)state;
+	send_suite(db);
+	sc_db_free(db);
+}
+
+static void test_send_ahead_prepared(void **state)
+{
+	const char *pa[1] = { "a" };
+	sc_db *db;
+	(void)state;
+	t_config_services("DB_PREPARED_STATEMENTS", "true", NULL);
+	db = sc_db_new();
+	/* not prepared yet: not sent; its first sc_db_exec prepares it */
+	exec_ok(db, "SELECT 1", 0, NULL, NULL);
+	assert_int_equal(sc_db_send(db, SQL_NEXT, 1, pa), -1);
+	sc_db_close(db);
+	send_suite(db);
+	sc_db_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +393,8 @@ int main(void)
 		T(test_statement_timeout_option),
 		T(test_exec_script),
 		T(test_prepared_statements),
+		T(test_send_ahead),
+		T(test_send_ahead_prepared),
 	};
 	return cmocka_run_group_tests_name("sc_db", tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "sc_b64.h"
 #include "sc_jws.h"
 
 static EVP_PKEY *ec_key;     /* P-256, generated once */
@@ -56,22 +57,22 @@ static void test_b64url(void **state)
 	unsigned char out[16];
 	size_t n = 0;
 	(void)state;
-	assert_int_equal(sc_jws_b64url_decode("", 0, out, sizeof(out), &n), 0);
+	assert_int_equal(sc_b64url_decode("", 0, out, sizeof(out), &n), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(sc_jws_b64url_decode("-_8", 3, out, sizeof(out), &n), 0);
+	assert_int_equal(sc_b64url_decode("-_8", 3, out, sizeof(out), &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(out[0], 0xfb);
 	assert_int_equal(out[1], 0xff);
-	assert_int_equal(sc_jws_b64url_decode("AQID", 4, out, sizeof(out), &n), 0);
+	assert_int_equal(sc_b64url_decode("AQID", 4, out, sizeof(out), &n), 0);
 	assert_int_equal(n, 3);
 	assert_memory_equal(out, "\x01\x02\x03", 3);
 	/* padding, the standard alphabet, a lone char, non-zero unused bits: refused */
-	assert_int_equal(sc_jws_b64url_decode("AQ==", 4, out, sizeof(out), &n), -1);
-	assert_int_equal(sc_jws_b64url_decode("+/8", 3, out, sizeof(out), &n), -1);
-	assert_int_equal(sc_jws_b64url_decode("AQIDB", 5, out, sizeof(out), &n), -1);
-	assert_int_equal(sc_jws_b64url_decode("AR", 2, out, sizeof(out), &n), -1);
+	assert_int_equal(sc_b64url_decode("AQ==", 4, out, sizeof(out), &n), -1);
+	assert_int_equal(sc_b64url_decode("+/8", 3, out, sizeof(out), &n), -1);
+	assert_int_equal(sc_b64url_decode("AQIDB", 5, out, sizeof(out), &n), -1);
+	assert_int_equal(sc_b64url_decode("AR", 2, out, sizeof(out), &n), -1);
 	/* the cap */
-	assert_int_equal(sc_jws_b64url_decode("AQID", 4, out, 2, &n), -1);
+	assert_int_equal(sc_b64url_decode("AQID", 4, out, 2, &n), -1);
 }
 
 static void test_key_loading(void **state)
@@ -146,8 +147,8 @@ static void test_rfc7515_es256(void **state)
 	EVP_PKEY *k;
 	(void)state;
 	pub[0] = 4;
-	assert_int_equal(sc_jws_b64url_decode(x, strlen(x), pub + 1, 32, &n), 0);
-	assert_int_equal(sc_jws_b64url_decode(y, strlen(y), pub + 33, 32, &n), 0);
+	assert_int_equal(sc_b64url_decode(x, strlen(x), pub + 1, 32, &n), 0);
+	assert_int_equal(sc_b64url_decode(y, strlen(y), pub + 33, 32, &n), 0);
 	k = sc_jws_ec_from_raw(pub, NULL);
 	assert_non_null(k);
 	assert_int_equal(sc_jws_verify(k, jws, NULL, &claims), 0);
@@ -180,7 +181,7 @@ static void test_es256_sign(void **state)
 	/* the signature is 64 raw bytes (86 base64url characters) ... */
 	sig = strrchr(jws, '.') + 1;
 	assert_int_equal(strlen(sig), 86);
-	assert_int_equal(sc_jws_b64url_decode(sig, 86, raw, sizeof(raw), &n), 0);
+	assert_int_equal(sc_b64url_decode(sig, 86, raw, sizeof(raw), &n), 0);
 	/* ... that plain EVP verifies once turned into DER */
 	es = ECDSA_SIG_new();
 	ECDSA_SIG_set0(es, BN_bin2bn(raw, 32, NULL), BN_bin2bn(raw + 32, 32, NULL));
@@ -220,7 +221,7 @@ static void test_rs256_sign(void **state)
 	assert_string_equal(hdr, "{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
 	/* RSASSA-PKCS1-v1_5 with SHA-256, checked by EVP itself */
 	sig = strrchr(jws, '.') + 1;
-	assert_int_equal(sc_jws_b64url_decode(sig, strlen(sig), raw, sizeof(raw), &n), 0);
+	assert_int_equal(sc_b64url_decode(sig, strlen(sig), raw, sizeof(raw), &n), 0);
 	assert_int_equal(n, 256);
 	md = EVP_MD_CTX_new();
 	assert_int_equal(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, rsa_key), 1);

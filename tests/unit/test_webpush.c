@@ -15,7 +15,7 @@
 static void b64d(const char *s, unsigned char *out, size_t cap, size_t want)
 {
 	size_t n = 0;
-	assert_int_equal(sc_jws_b64url_decode(s, strlen(s), out, cap, &n), 0);
+	assert_int_equal(sc_b64url_decode(s, strlen(s), out, cap, &n), 0);
 	assert_int_equal(n, want);
 }
 
