@@ -194,8 +194,8 @@ static int subscribe(sub *s, const char *ask_b64)
 	if ((o = ctl("POST", "/subscriptions", body)) == NULL)
 		return -1;
 	if (jget(o, "id") && jget(o, "endpoint") && jget(o, "keys.p256dh") && jget(o, "keys.auth") &&
-	    sc_jws_b64url_decode(jget(o, "keys.p256dh"), strlen(jget(o, "keys.p256dh")), s->p256dh, 65, &n1) == 0 &&
-	    sc_jws_b64url_decode(jget(o, "keys.auth"), strlen(jget(o, "keys.auth")), s->auth, 16, &n2) == 0 &&
+	    sc_b64url_decode(jget(o, "keys.p256dh"), strlen(jget(o, "keys.p256dh")), s->p256dh, 65, &n1) == 0 &&
+	    sc_b64url_decode(jget(o, "keys.auth"), strlen(jget(o, "keys.auth")), s->auth, 16, &n2) == 0 &&
 	    n1 == 65 && n2 == 16) {
 		snprintf(s->id, sizeof(s->id), "%s", jget(o, "id"));
 		snprintf(s->endpoint, sizeof(s->endpoint), "%s", jget(o, "endpoint"));
