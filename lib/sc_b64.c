@@ -38,7 +38,9 @@ void sc_b64url_encode(const unsigned char *in, size_t n, char *out)
 	encode(in, n, out, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 0);
 }
 
-static int val(unsigned char c)
+/* The value of an alphabet character, -1 for any other: url selects the
+ * base64url alphabet ('-', '_') over the standard one ('+', '/'). */
+static int val(unsigned char c, int url)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -46,31 +48,26 @@ static int val(unsigned char c)
 		return c - 'a' + 26;
 	if (c >= '0' && c <= '9')
 		return c - '0' + 52;
-	if (c == '+')
+	if (c == (url ? '-' : '+'))
 		return 62;
-	if (c == '/')
+	if (c == (url ? '_' : '/'))
 		return 63;
 	return -1;
 }
 
-int sc_b64_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *outlen)
+/* Decode s[0..n) without padding, strictly (see sc_b64.h). */
+static int decode(const char *s, size_t n, int url, unsigned char *out, size_t cap,
+    size_t *outlen)
 {
-	size_t i, o = 0, rem;
+	size_t i, o = 0;
 	unsigned acc = 0;
 	int bits = 0;
 
 	*outlen = 0;
-	/* padding: complete (length a multiple of 4, one or two '=') or none */
-	if (n % 4 == 0 && n > 0 && s[n - 1] == '=') {
-		n--;
-		if (s[n - 1] == '=')
-			n--;
-	}
-	rem = n % 4;
-	if (rem == 1)
+	if (n % 4 == 1)
 		return -1;
 	for (i = 0; i < n; i++) {
-		int v = val((unsigned char)s[i]);
+		int v = val((unsigned char)s[i], url);
 		if (v < 0)
 			return -1;
 		acc = (acc << 6) | (unsigned)v;
@@ -89,37 +86,18 @@ int sc_b64_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_
 	return 0;
 }
 
-static int b64url_val(unsigned char c)
+int sc_b64_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *outlen)
 {
-	if (c >= 'A' && c <= 'Z') return c - 'A';
-	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-	if (c >= '0' && c <= '9') return c - '0' + 52;
-	if (c == '-') return 62;
-	if (c == '_') return 63;
-	return -1;
+	/* padding: complete (length a multiple of 4, one or two '=') or none */
+	if (n % 4 == 0 && n > 0 && s[n - 1] == '=') {
+		n--;
+		if (s[n - 1] == '=')
+			n--;
+	}
+	return decode(s, n, 0, out, cap, outlen);
 }
 
 int sc_b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *outlen)
 {
-	size_t i, o = 0;
-	unsigned acc = 0;
-	int bits = 0;
-	if (n % 4 == 1 || n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0) > cap)
-		return -1;
-	for (i = 0; i < n; i++) {
-		int v = b64url_val((unsigned char)s[i]);
-		if (v < 0)
-			return -1;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	if (acc != 0)                      /* the unused low bits must be zero */
-		return -1;
-	*outlen = o;
-	return 0;
+	return decode(s, n, 1, out, cap, outlen);
 }

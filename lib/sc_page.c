@@ -9,8 +9,6 @@
 #include <limits.h>
 #include <string.h>
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 int sc_page_limit(const sc_req *req, long long *limit, sc_verr *e)
 {
 	const char *s = sc_req_query(req, "limit");
@@ -71,37 +69,6 @@ char *sc_page_cursor_encode(sc_arena *a, const char *kind, int n, const char *co
 	return out;
 }
 
-static int b64_value(char c)
-{
-	const char *p = c ? strchr(b64, c) : NULL;
-	return p ? (int)(p - b64) : -1;
-}
-
-/* Decode base64url without padding into out; the decoded length or -1. */
-static long decode(const char *s, size_t n, char *out)
-{
-	size_t i, o = 0;
-	unsigned v = 0;
-	int bits = 0;
-
-	if (n % 4 == 1)
-		return -1;
-	for (i = 0; i < n; i++) {
-		int d = b64_value(s[i]);
-		if (d < 0)
-			return -1;
-		v = (v << 6) | (unsigned)d;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (char)((v >> bits) & 0xff);
-		}
-	}
-	if (v & ((1u << bits) - 1))   /* non-canonical: leftover bits must be zero */
-		return -1;
-	return (long)o;
-}
-
 int sc_page_bad_cursor(sc_verr *e)
 {
 	return sc_verr_set(e, "cursor", "malformed; use next_cursor of a previous page");
@@ -112,16 +79,16 @@ int sc_page_cursor(const sc_req *req, const char *kind, int n, const char **fiel
 {
 	const char *s = sc_req_query(req, "cursor");
 	char raw[SC_PAGE_CURSOR_MAX];
-	size_t len, kl = strlen(kind), start;
-	long dl;
+	size_t len, kl = strlen(kind), start, dl;
 	int f = 0;
 
 	if (s == NULL || *s == '\0')
 		return 0;
 	len = strlen(s);
-	if (len > SC_PAGE_CURSOR_MAX || (dl = decode(s, len, raw)) < 0)
+	if (len > SC_PAGE_CURSOR_MAX ||
+	    sc_b64url_decode(s, len, (unsigned char *)raw, sizeof(raw), &dl) < 0)
 		return sc_page_bad_cursor(e);
-	len = (size_t)dl;
+	len = dl;
 	/* "kind\n" then exactly n non-empty fields separated by '\n' */
 	if (len <= kl || memcmp(raw, kind, kl) != 0 || raw[kl] != '\n')
 		return sc_page_bad_cursor(e);
