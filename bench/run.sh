@@ -13,6 +13,7 @@
 #   3. GET /v1/users/me with a bearer token (when build/cgi-bin/users-me.fcgi exists) against the
 #      ceiling of its unavoidable work: 1 / (1/hello + 1/pgbench -S + 1/redis-benchmark GET);
 #   4. the PHP peer (bench/peers/users_me.php on PHP-FPM, /peer/users/me), C/PHP per round;
+#      `BENCH_ONLY=accounts bench/run.sh` runs parts 1-4 alone (about 2.5 minutes);
 #   5. messages (bench/lib/chat.sh): 1,000,000 messages COPYed into one conversation, the newest
 #      page and a page 500,000 deep (GET /v1/messages), sends (POST /v1/messages) against
 #      pgbench's single-row INSERT rate at the same concurrency;
@@ -24,7 +25,6 @@
 #   8. file storage (bench/lib/files.sh, its own lighttpd on this stack): a 10 MiB download through
 #      the signed URL (X-Sendfile) against the same file served statically, 50 MiB uploads and the
 #      upload program's peak RSS. `BENCH_ONLY=files bench/run.sh` runs this part alone.
-# `BENCH_ONLY=accounts bench/run.sh` runs parts 1-4 alone.
 #   9. push notifications (bench/lib/push.sh, only with BENCH_ONLY=push, on its own stack with the
 #      fake push services): pushes per second through one sc-notifyd per service, and the added
 #      cost on POST /v1/messages of queuing push jobs for offline recipients.
