@@ -71,7 +71,8 @@ typedef enum {
 	  "connect_timeout for PostgreSQL, in seconds.") \
 	X(DB_PREPARED_STATEMENTS, SC_CT_BOOL, "false", 0, 0, NULL, 0, \
 	  "Use named prepared statements. Leave off behind PgBouncer in transaction mode.") \
-	X(REDIS_HOST, SC_CT_STR, "127.0.0.1", 1, 255, NULL, 0, "Redis host.") \
+	X(REDIS_HOST, SC_CT_STR, "127.0.0.1", 1, 255, NULL, 0, \
+	  "Redis host, or the path of its unix socket (starting with /; then REDIS_PORT is unused).") \
 	X(REDIS_PORT, SC_CT_INT, "6379", 1, 65535, NULL, 0, "Redis port.") \
 	X(REDIS_PASSWORD, SC_CT_SECRET, "", 0, 1024, NULL, 0, \
 	  "Redis AUTH password (or REDIS_PASSWORD_FILE).") \

@@ -256,7 +256,7 @@ EOF
 
 sc_stack_up() {
     sc_pg_up "$1/pg" "$SC_STACK_PG_PORT" "$SC_STACK_DB" "$SC_STACK_DB_PASSWORD" "$SC_STACK_DB" fast &&
-        sc_redis_up "$1/redis" "$SC_STACK_REDIS_PORT" "$SC_STACK_REDIS_PASSWORD"
+        sc_redis_up "$1/redis" "$SC_STACK_REDIS_PORT" "$SC_STACK_REDIS_PASSWORD" "${SC_STACK_REDIS_SOCKET:-}"
 }
 
 sc_stack_down() {
@@ -336,9 +336,13 @@ sc_pg_down() {
 }
 
 # ---------------------------------------------------------------- Redis
+# sc_redis_up DIR PORT PASSWORD [SOCKET]: SOCKET, a path, makes Redis listen on that unix socket
+# too (mode 0777: every command still needs the password), for clients with REDIS_HOST=SOCKET.
 sc_redis_up() {
-    local dir=$1 port=$2 pass=$3 pid n
-    [[ -n $dir && -n $port && -n $pass ]] || { sc_log "usage: sc_redis_up DIR PORT PASSWORD"; return 2; }
+    local dir=$1 port=$2 pass=$3 sock=${4:-} pid n
+    local sockopt=()
+    [[ -n $dir && -n $port && -n $pass ]] || { sc_log "usage: sc_redis_up DIR PORT PASSWORD [SOCKET]"; return 2; }
+    [[ -z $sock ]] || sockopt=(--unixsocket "$sock" --unixsocketperm 777)
     [[ $pass != *[\"\\[:space:]]* ]] || { sc_log "sc_redis_up: the password must not contain quotes, backslashes or spaces"; return 1; }
     mkdir -p "$dir" && chmod 0700 "$dir" || return 1
     if [[ -s $dir/redis.pid ]] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then
@@ -347,8 +351,8 @@ sc_redis_up() {
     if sc_port_listening "$port"; then sc_log "sc_redis_up: port $port (Redis) is already in use"; return 1; fi
     # the password goes in a 0600 file, not on the command line (visible in ps)
     ( umask 077; printf 'requirepass "%s"\n' "$pass" >"$dir/redis.conf" )
-    redis-server "$dir/redis.conf" --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
-        --daemonize no --dir "$dir" --logfile "$dir/redis.log" \
+    redis-server "$dir/redis.conf" --port "$port" --bind 127.0.0.1 "${sockopt[@]}" --save '' \
+        --appendonly no --daemonize no --dir "$dir" --logfile "$dir/redis.log" \
         </dev/null >/dev/null 2>&1 &
     pid=$!
     echo "$pid" >"$dir/redis.pid"

@@ -182,9 +182,12 @@ static void send_setup(rconn *r)
 
 static int open_conn(rconn *r)
 {
+	const char *host = sc_config_str(SC_CFG_REDIS_HOST);
 	redisAsyncContext *ac;
 
-	ac = redisAsyncConnect(sc_config_str(SC_CFG_REDIS_HOST), (int)sc_config_int(SC_CFG_REDIS_PORT));
+	/* a path: Redis's unix socket */
+	ac = host[0] == '/' ? redisAsyncConnectUnix(host) :
+	    redisAsyncConnect(host, (int)sc_config_int(SC_CFG_REDIS_PORT));
 	if (ac == NULL)
 		return -1;
 	if (ac->err) {

@@ -207,6 +207,38 @@ static void test_select_db(void **state)
 	sc_redis_free(r);
 }
 
+/* REDIS_HOST as a path: the unix socket. The port is then unused: a closed
+ * one does not matter. A path where no socket listens is unavailable. */
+static void test_unix_socket(void **state)
+{
+	char sock[200], path[256];
+	redisReply *rep = NULL;
+	int unavail = 7;
+	const char *err;
+	sc_redis *r;
+	(void)state;
+	/* getenv results may move when the environment changes: copy first */
+	snprintf(sock, sizeof(sock), "%s", t_need_env("SC_TEST_REDIS_SOCKET"));
+	t_config_services("REDIS_HOST", sock, "REDIS_PORT", T_CLOSED_PORT, NULL);
+	r = sc_redis_new();
+	assert_int_equal(cmd(r, &rep, &unavail, &err, 3, "SET", "t:unix", "via socket"), 0);
+	freeReplyObject(rep);
+	assert_int_equal(cmd(r, &rep, &unavail, &err, 2, "GET", "t:unix"), 0);
+	assert_int_equal(unavail, 0);
+	assert_string_equal(rep->str, "via socket");
+	freeReplyObject(rep);
+	sc_redis_free(r);
+
+	snprintf(path, sizeof(path), "%s.absent", sock);
+	t_config_services("REDIS_HOST", path, NULL);
+	r = sc_redis_new();
+	rep = NULL;
+	assert_int_equal(cmd(r, &rep, &unavail, &err, 1, "PING"), -1);
+	assert_int_equal(unavail, 1);
+	assert_null(rep);
+	sc_redis_free(r);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -221,6 +253,7 @@ int main(void)
 		T(test_reconnect_after_kill),
 		T(test_close_and_reuse),
 		T(test_select_db),
+		T(test_unix_socket),
 	};
 	return cmocka_run_group_tests_name("sc_redis", tests, NULL, NULL);
 }
