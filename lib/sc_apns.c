@@ -18,25 +18,15 @@
 #include "sc_config.h"
 #include "sc_jws.h"
 
-static int id_ok(const char *s, const char *extra, size_t max)
-{
-	size_t i;
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || strchr(extra, s[i]) != NULL))
-			return 0;
-	return i > 0 && i <= max;
-}
-
 int sc_apns_load(sc_push_creds *c, char *err, size_t errlen)
 {
 	const char *kid = sc_config_str(SC_CFG_APNS_KEY_ID), *team = sc_config_str(SC_CFG_APNS_TEAM_ID);
 	const char *topic = sc_config_str(SC_CFG_APNS_TOPIC), *base = sc_config_str(SC_CFG_APNS_BASE_URL);
-	if (!id_ok(kid, "", 32) || !id_ok(team, "", 32)) {
+	if (!sc_push_safe_id(kid, "", 32) || !sc_push_safe_id(team, "", 32)) {
 		snprintf(err, errlen, "APNS_KEY_ID, APNS_TEAM_ID: required (letters and digits) with APNS_KEY_FILE");
 		return -1;
 	}
-	if (!id_ok(topic, ".-_", 255)) {
+	if (!sc_push_safe_id(topic, ".-_", 255)) {
 		snprintf(err, errlen, "APNS_TOPIC: required (the app's bundle ID) with APNS_KEY_FILE");
 		return -1;
 	}
@@ -100,7 +90,7 @@ int sc_apns_build(sc_push_req *r, const sc_push_target *t, const sc_push_note *n
 	int alerting = n->title[0] != '\0' || n->body[0] != '\0', k, rc = -1;
 	long long ttl = sc_push_ttl(c, n);
 	*o = SC_PUSH_FAILED;
-	if (!id_ok(t->token, "", 200) || strspn(t->token, "0123456789abcdefABCDEF") != strlen(t->token)) {
+	if (!sc_push_safe_id(t->token, "", 200) || strspn(t->token, "0123456789abcdefABCDEF") != strlen(t->token)) {
 		snprintf(err, errlen, "apns: the device token is not hex");
 		return -1;
 	}

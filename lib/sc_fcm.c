@@ -22,16 +22,6 @@
 #define FCM_SCOPE "https://www.googleapis.com/auth/firebase.messaging"
 #define FCM_GRANT "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion="
 
-static int safe_chars(const char *s, const char *extra, size_t max)
-{
-	size_t i;
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || strchr(extra, s[i]) != NULL))
-			return 0;
-	return i > 0 && i <= max;
-}
-
 static const char *jstr(json_object *o, const char *key)
 {
 	json_object *v;
@@ -62,7 +52,7 @@ int sc_fcm_load(sc_push_creds *c, const char *file, char *err, size_t errlen)
 	pem = jstr(o, "private_key");
 	kid = jstr(o, "private_key_id");
 	uri = cfg_uri[0] != '\0' ? cfg_uri : jstr(o, "token_uri");
-	if (project == NULL || !safe_chars(project, "-_.:", 128) || email == NULL || email[0] == '\0' ||
+	if (project == NULL || !sc_push_safe_id(project, "-_.:", 128) || email == NULL || email[0] == '\0' ||
 	    pem == NULL || uri == NULL || (strncmp(uri, "https://", 8) != 0 && strncmp(uri, "http://", 7) != 0)) {
 		snprintf(err, errlen, "FCM_CREDENTIALS_FILE: %s needs project_id, client_email, private_key "
 		    "and token_uri (or FCM_TOKEN_URL)", file);
@@ -78,7 +68,7 @@ int sc_fcm_load(sc_push_creds *c, const char *file, char *err, size_t errlen)
 	}
 	c->fcm_project = sc_xstrdup(project);
 	c->fcm_email = sc_xstrdup(email);
-	c->fcm_key_id = kid && safe_chars(kid, "-_.", 128) ? sc_xstrdup(kid) : NULL;
+	c->fcm_key_id = kid && sc_push_safe_id(kid, "-_.", 128) ? sc_xstrdup(kid) : NULL;
 	c->fcm_token_url = sc_xstrdup(uri);
 	c->fcm_base = sc_push_strip_slash(sc_config_str(SC_CFG_FCM_BASE_URL));
 	rc = 0;
@@ -161,7 +151,7 @@ static int fetch_token(sc_push_creds *c, sc_push_outcome *o, char *err, size_t e
 	snprintf(err, errlen, "fcm token endpoint: unexpected answer");
 	if (sc_json_validate(tmp.resp.ptr ? tmp.resp.ptr : "", tmp.resp.len, &why) != 0 ||
 	    (ans = json_tokener_parse(tmp.resp.ptr)) == NULL ||
-	    (tok = jstr(ans, "access_token")) == NULL || !safe_chars(tok, "-._~+/=", 4096) ||
+	    (tok = jstr(ans, "access_token")) == NULL || !sc_push_safe_id(tok, "-._~+/=", 4096) ||
 	    !json_object_object_get_ex(ans, "expires_in", &v) || !json_object_is_type(v, json_type_int) ||
 	    (exp_in = json_object_get_int64(v)) < 1 || exp_in > 86400 ||
 	    ((tt = jstr(ans, "token_type")) != NULL && strcasecmp(tt, "Bearer") != 0))
@@ -190,7 +180,7 @@ int sc_fcm_build(sc_push_req *r, const sc_push_target *t, const sc_push_note *n,
 	char url[1024], ttl[32];
 	int k, rc = -1;
 	*o = SC_PUSH_FAILED;
-	if (!safe_chars(t->token, "-_:.", 4096)) {
+	if (!sc_push_safe_id(t->token, "-_:.", 4096)) {
 		snprintf(err, errlen, "fcm: the registration token is malformed");
 		return -1;
 	}

@@ -96,6 +96,9 @@ int  sc_push_body_json(sc_push_req *r, json_object *o, size_t cap);
 long long sc_push_ttl(const sc_push_creds *c, const sc_push_note *n);
 /* A malloc'd copy of s without trailing slashes. */
 char *sc_push_strip_slash(const char *s);
+/* 1 when s is 1..max characters, each an ASCII letter or digit or one of
+ * extra (ids, tokens and topics that go into URLs and headers as they are). */
+int  sc_push_safe_id(const char *s, const char *extra, size_t max);
 
 /* curl callbacks (userdata: the sc_push_req). */
 size_t sc_push_body_cb(char *p, size_t size, size_t nmemb, void *ud);

@@ -203,6 +203,16 @@ char *sc_push_strip_slash(const char *s)
 	return sc_xstrndup(s, n);
 }
 
+int sc_push_safe_id(const char *s, const char *extra, size_t max)
+{
+	size_t i;
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || strchr(extra, s[i]) != NULL))
+			return 0;
+	return i > 0 && i <= max;
+}
+
 /* A Web Push endpoint is a URL the user chose: the connection is refused when
  * the address it resolved to (each one curl tries, so DNS cannot swap in
  * another after a check) is loopback, private or otherwise special. */
