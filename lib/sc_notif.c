@@ -1,5 +1,7 @@
 /* sc_notif.c - notifications and preferences as JSON (sc_notif.h). */
 #include "sc_notif.h"
+#include "sc_app.h"
+#include "sc_db.h"
 #include "sc_row.h"
 
 const char *const sc_notif_pref_names[SC_NOTIF_NPREFS] = {
@@ -36,6 +38,20 @@ int sc_notif_denied(sc_resp *resp, int found)
 	if (!found)
 		return sc_resp_error(resp, 404, "no such notification");
 	return sc_resp_error(resp, 403, "not your notification");
+}
+
+int sc_notif_change(sc_req *req, sc_resp *resp, const char *sql, PGresult **res)
+{
+	const char *p[2] = { sc_route_param(&req->params, "id"), req->user.user_id };
+	sc_db_err err;
+
+	if (sc_db_exec(req->db, req->arena, sql, 2, p, SC_DB_RETRY, res, &err) < 0) {
+		sc_app_db_error(resp, &err);
+		return -1;
+	}
+	if (PQntuples(*res) != 1 || !sc_row_is_true(*res, 0, 0))
+		return sc_notif_denied(resp, PQntuples(*res) == 1);
+	return 0;
 }
 
 json_object *sc_notif_prefs_json(const PGresult *res, int row, int col)

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 #include <libpq-fe.h>
 
+#include "sc_req.h"
 #include "sc_resp.h"
 #include "sc_user.h"
 
@@ -37,6 +38,12 @@ json_object *sc_notif_json(const PGresult *res, int row, int col);
 
 /* 404 NOT_FOUND when !found, else 403 FORBIDDEN. Returns -1. */
 int sc_notif_denied(sc_resp *resp, int found);
+
+/* Run sql, a change to one notification ($1 the route's :id, $2 the caller;
+ * safe to retry) whose one row starts with "is it the caller's" and which
+ * has no row when the notification does not exist. 0 with *res when the
+ * change was the caller's; -1 with resp answered (503, 404, 403) otherwise. */
+int sc_notif_change(sc_req *req, sc_resp *resp, const char *sql, PGresult **res);
 
 /* ---- preferences ------------------------------------------------------------ */
 

@@ -21,15 +21,11 @@ static const char SQL_DELETE[] =
 static int handle(sc_req *req, sc_resp *resp)
 {
 	const char *id = sc_route_param(&req->params, "id");
-	const char *p[2] = { id, req->user.user_id };
 	PGresult *res;
-	sc_db_err err;
 	json_object *o;
 
-	if (sc_db_exec(req->db, req->arena, SQL_DELETE, 2, p, SC_DB_RETRY, &res, &err) < 0)
-		return sc_app_db_error(resp, &err);
-	if (PQntuples(res) != 1 || !sc_row_is_true(res, 0, 0))
-		return sc_notif_denied(resp, PQntuples(res) == 1);
+	if (sc_notif_change(req, resp, SQL_DELETE, &res) < 0)
+		return -1;
 	o = json_object_new_object();
 	json_object_object_add(o, "notification_id", json_object_new_string(id));
 	json_object_object_add(o, "deleted", json_object_new_boolean(1));
