@@ -72,11 +72,7 @@ if [[ ${BENCH_ONLY:-} == files ]]; then
     trap 'exit 130' INT
     trap 'exit 143' TERM
     sc_stack_init "$T" sc_bench || die "no free ports"
-    for k in RATE_LIMIT_IP_PER_MINUTE RATE_LIMIT_IP_BURST RATE_LIMIT_USER_PER_MINUTE RATE_LIMIT_USER_BURST; do
-        bench_config_set "$SC_STACK_CONFIG" "$k" 1000000
-    done
-    bench_config_set "$SC_STACK_CONFIG" JWT_ACCESS_TTL_SECONDS 3600
-    bench_config_set "$SC_STACK_CONFIG" DB_PREPARED_STATEMENTS "${SC_BENCH_PREPARED:-true}"
+    bench_config_loose "$SC_STACK_CONFIG"
     sc_stack_up "$T" || die "PostgreSQL or Redis did not start"
     SC_CONFIG=$SC_STACK_CONFIG "$BUILD/tools/sc-admin" migrate --dir "$ROOT/sql" >"$T/migrate.log" 2>&1 ||
         { cat "$T/migrate.log" >&2; die "migrate failed"; }
@@ -163,15 +159,9 @@ trap 'exit 143' TERM
 sc_stack_init "$T" sc_bench || die "no free ports"
 HTTP_PORT=$SC_STACK_HTTP_PORT
 CONF=$SC_STACK_CONFIG
-# Limits at their maximum (1,000,000 a minute, same burst): the bench measures the endpoints, not
-# the limiter. Tokens live an hour, longer than the bench.
-for k in RATE_LIMIT_IP_PER_MINUTE RATE_LIMIT_IP_BURST RATE_LIMIT_USER_PER_MINUTE RATE_LIMIT_USER_BURST; do
-    bench_config_set "$CONF" "$k" 1000000
-done
-bench_config_set "$CONF" JWT_ACCESS_TTL_SECONDS 3600
-# The PHP peer prepares its statement; libsc does the same when told (the bench has no
-# PgBouncer in front of PostgreSQL, which is what the off-by-default protects).
-bench_config_set "$CONF" DB_PREPARED_STATEMENTS "${SC_BENCH_PREPARED:-true}"
+# Limits at their maximum, tokens that outlive the bench, prepared statements (the PHP peer
+# prepares its statement too; there is no PgBouncer in front): bench/lib/stack.sh.
+bench_config_loose "$CONF"
 
 install -d -m 0755 "$T/app/cgi-bin" "$T/app/bench"
 install -m 0755 "$HEALTH" "$T/app/cgi-bin/"

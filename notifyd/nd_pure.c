@@ -7,6 +7,7 @@
 
 #include "sc_alloc.h"
 #include "sc_buf.h"
+#include "sc_uuid.h"
 
 /* job type -> notification type (docs/decisions.md "sc-notifyd") */
 static const struct {
@@ -30,19 +31,9 @@ const char *nd_ntype(const char *job_type)
 
 int nd_is_uuid(const char *s, size_t n)
 {
-	size_t i;
-	if (n != ND_UUID_LEN)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return 0;
-		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-			return 0;
-		}
-	}
-	return 1;
+	char low[SC_UUID_STRLEN + 1];
+	/* a UUID as PostgreSQL writes it: lowercase (sc_uuid_parse lowers a copy) */
+	return sc_uuid_parse(s, n, low) && memcmp(low, s, n) == 0;
 }
 
 /* "<ms>-<seq>", digits only */

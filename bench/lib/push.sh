@@ -113,11 +113,7 @@ bench_push_only() {
     trap 'exit 143' TERM
     sc_stack_init "$T" sc_bench || { echo "bench: no free ports" >&2; return 1; }
     conf=$SC_STACK_CONFIG
-    for k in RATE_LIMIT_IP_PER_MINUTE RATE_LIMIT_IP_BURST RATE_LIMIT_USER_PER_MINUTE RATE_LIMIT_USER_BURST; do
-        bench_config_set "$conf" "$k" 1000000
-    done
-    bench_config_set "$conf" JWT_ACCESS_TTL_SECONDS 3600
-    bench_config_set "$conf" DB_PREPARED_STATEMENTS "${SC_BENCH_PREPARED:-true}"
+    bench_config_loose "$conf"
     bench_config_set "$conf" PUSH_STREAM_MAXLEN 10000000
     sc_stack_up "$T" || { echo "bench: PostgreSQL or Redis did not start" >&2; return 1; }
     SC_CONFIG=$conf "$build/tools/sc-admin" migrate --dir "$SC_ROOT/sql" >"$T/migrate.log" 2>&1 ||

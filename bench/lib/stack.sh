@@ -5,6 +5,7 @@
 #       generate the routes (scripts/gen-routes.sh, as sc_lighttpd_up does) and a lighttpd snippet
 #       OUT/sc-lighttpd.conf = httpd-conf/lighttpd.conf + a /peer/users/me block to PHP-FPM
 #       (PEER-SOCKET empty: no peer block); start lighttpd with SC_WEB_SNIPPET=OUT/sc-lighttpd.conf
+#   bench_config_loose CONF             limits at their maximum, hour-long tokens, prepared statements
 #   bench_user_up BASE EMAIL PASSWORD   register the bench user (POST /v1/auth/register), then log
 #                                       in; prints the access token of that login
 
@@ -15,6 +16,18 @@ bench_config_set() {
     else
         printf '%s=%s\n' "$key" "$val" >>"$conf"
     fi
+}
+
+# The bench stack's settings: rate limits at their maximum (1,000,000 a minute, same burst: the
+# bench measures the endpoints, not the limiter), tokens that outlive the run, and prepared
+# statements (no PgBouncer in front; SC_BENCH_PREPARED=false measures without them).
+bench_config_loose() {
+    local conf=$1 k
+    for k in RATE_LIMIT_IP_PER_MINUTE RATE_LIMIT_IP_BURST RATE_LIMIT_USER_PER_MINUTE RATE_LIMIT_USER_BURST; do
+        bench_config_set "$conf" "$k" 1000000
+    done
+    bench_config_set "$conf" JWT_ACCESS_TTL_SECONDS 3600
+    bench_config_set "$conf" DB_PREPARED_STATEMENTS "${SC_BENCH_PREPARED:-true}"
 }
 
 bench_web_snippet() {

@@ -192,6 +192,8 @@ static void test_ids(void **state)
 	assert_true(nd_is_uuid(U1, 36));
 	assert_false(nd_is_uuid("11111111-1111-4111-8111-11111111111G", 36));
 	assert_false(nd_is_uuid("111111111111141118111111111111111111", 36));
+	assert_false(nd_is_uuid("AAAAAAAA-1111-4111-8111-111111111111", 36));  /* lowercase only */
+	assert_false(nd_is_uuid(U1, 35));
 }
 
 int main(void)
